@@ -1,0 +1,37 @@
+# Shuttle: `make run` and `make test` do all the set-up on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+
+.PHONY: all deps build debug run test bench services stop-services clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+# Release binary at .build/release/shuttle.
+build: deps
+	swift build -c release --product shuttle
+
+debug: deps
+	swift build
+
+# Runs the worker against the local Redis (started on a private port when none answers) and SQLite.
+run: build
+	@scripts/run.sh
+
+# The whole suite, interop tests with real PHP, Redis and PostgreSQL included.
+test: deps
+	@eval "$$(scripts/services.sh start)" && swift build --build-tests && swift test
+
+bench: build
+	@scripts/bench.sh
+
+services:
+	@scripts/services.sh start
+
+stop-services:
+	@scripts/services.sh stop
+
+clean:
+	rm -rf .build .build-services
