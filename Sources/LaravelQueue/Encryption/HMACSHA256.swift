@@ -1,0 +1,20 @@
+import COpenSSL
+
+/// The `mac` of Laravel's CBC payloads: lowercase hex HMAC-SHA256, compared in constant time.
+enum HMACSHA256 {
+    /// `hash_hmac('sha256', message, key)`: 64 lowercase hex digits, as ASCII bytes.
+    static func hex(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let result = HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &digest, &length)
+        precondition(result != nil && length == 32, "HMAC-SHA256 failed in OpenSSL")
+        let digits = Array("0123456789abcdef".utf8)
+        return digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }
+    }
+
+    /// Constant-time equality (`CRYPTO_memcmp`), like PHP's `hash_equals`; lengths are not secret.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return CRYPTO_memcmp(a, b, a.count) == 0
+    }
+}
