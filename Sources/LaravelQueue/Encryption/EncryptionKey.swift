@@ -2,8 +2,8 @@ import Foundation
 
 /// Raw key bytes parsed from an `APP_KEY`-style string.
 ///
-/// Its description never shows the bytes, so a key cannot leak into logs through string interpolation.
-public struct EncryptionKey: Sendable, Equatable, CustomStringConvertible {
+/// Its description and mirror never show the bytes, so a key cannot leak into logs through string interpolation.
+public struct EncryptionKey: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public let bytes: [UInt8]
 
     /// Parses `base64:<text>` (decoded) or a raw key (its UTF-8 bytes), as Laravel's `EncryptionServiceProvider` does.
@@ -27,4 +27,6 @@ public struct EncryptionKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "EncryptionKey(\(bytes.count) bytes)" }
+
+    public var customMirror: Mirror { Mirror(self, children: ["length": bytes.count]) }
 }

@@ -70,6 +70,7 @@ struct FixedShapeJSONReader {
 
     /// Reads a string starting at its opening quote, decoding escapes (including `\/` and surrogate pairs).
     private mutating func readString() throws(Failure) -> String {
+        let start = position
         position += 1
         var out: [UInt8] = []
         while true {
@@ -77,7 +78,9 @@ struct FixedShapeJSONReader {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                guard let text = String(validating: out, as: UTF8.self) else {
+                    throw Failure(reason: "invalid UTF-8 in the string starting", offset: start)
+                }
                 return text
             case UInt8(ascii: "\\"):
                 guard let escape = peek() else { throw fail("unterminated escape") }
