@@ -170,6 +170,9 @@ foreach ([
     $app->register($provider);
 }
 
+// What ArtisanServiceProvider would do for WorkCommand's constructor.
+$app->alias('queue.worker', Illuminate\Queue\Worker::class);
+
 Facade::setFacadeApplication($app);
 $app->boot();
 

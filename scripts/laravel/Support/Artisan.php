@@ -32,10 +32,10 @@ final class Artisan
     {
         $console = new ConsoleApplication($app, $app['events'], $app->version());
         $console->setName('Shuttle PHP harness (Laravel)');
-        foreach (self::COMMANDS as $command) {
-            $console->resolve($command);
-        }
         try {
+            foreach (self::COMMANDS as $command) {
+                $console->resolve($command);
+            }
             return $console->run(new ArgvInput(array_merge(['artisan'], $argv)), $output);
         } catch (Throwable $e) {
             $app[ExceptionHandler::class]->report($e);

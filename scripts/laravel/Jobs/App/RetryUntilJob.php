@@ -14,7 +14,7 @@ class RetryUntilJob implements ShouldQueue
 {
     use Dispatchable, InteractsWithQueue, Queueable, RecordsRuns;
 
-    public $retryFor = 3;
+    public $retryFor = 5;
     public $backoff = 1;
     public $record = null;
 
