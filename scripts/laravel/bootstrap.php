@@ -17,7 +17,15 @@ use Illuminate\Foundation\Application;
 use Illuminate\Support\Facades\Facade;
 use Illuminate\Support\Str;
 
+// As Laravel's HandleExceptions bootstrapper: PHP warnings/notices become ErrorException (Laravel 8 on PHP 8.2
+// raises deprecations, which the skeleton only logs: they are silenced here).
 error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+set_error_handler(function (int $level, string $message, string $file = '', int $line = 0): bool {
+    if (error_reporting() & $level) {
+        throw new ErrorException($message, 0, $level, $file, $line);
+    }
+    return false;
+});
 
 // Test classes: Shuttle\Jobs\* in Jobs/, App\Jobs\* in Jobs/App/, App\Models\* in Models/, Shuttle\Harness\* in Support/.
 spl_autoload_register(function (string $class): void {
@@ -38,11 +46,11 @@ spl_autoload_register(function (string $class): void {
     }
 });
 
-/** Laravel's env(): empty means unset; "null"/"true"/"false" are converted as in the skeleton. */
+/** Laravel 8's env(): unset → default; "null"/"true"/"false"/"empty" (and "(…)") converted; quotes stripped. */
 function shuttle_env(string $name, $default = null)
 {
     $value = getenv($name);
-    if ($value === false || $value === '') {
+    if ($value === false) {
         return $default;
     }
     switch (strtolower($value)) {
@@ -50,6 +58,9 @@ function shuttle_env(string $name, $default = null)
         case 'true': case '(true)': return true;
         case 'false': case '(false)': return false;
         case 'empty': case '(empty)': return '';
+    }
+    if (preg_match('/\A([\'"])(.*)\1\z/', $value, $matches)) {
+        return $matches[2];
     }
     return $value;
 }
@@ -73,7 +84,7 @@ $dbConnection = shuttle_env('DB_CONNECTION', 'sqlite');
 $config = [
     'app' => [
         'name' => $appName,
-        'env' => 'testing',
+        'env' => shuttle_env('APP_ENV', 'testing'),
         'debug' => true,
         'timezone' => 'UTC',
         'key' => shuttle_env('APP_KEY', 'base64:cGVlci1maXhlZC1hcHAta2V5LTAxMjM0NTY3ODlhYmM='),
@@ -155,6 +166,7 @@ $config = [
 
 $app = new Application(__DIR__);
 $app->useStoragePath($storage);
+$app->instance('env', $config['app']['env']); // DetectEnvironment's job; queue:clear asks for --force in production
 $app->instance('config', new Repository($config));
 $app->singleton(ExceptionHandler::class, Shuttle\Harness\ConsoleExceptionHandler::class);
 
