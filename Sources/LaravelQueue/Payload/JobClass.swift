@@ -24,38 +24,3 @@ public struct JobClass: Hashable, Sendable {
 
     public var name: String { declaration.name }
 }
-
-/// A trait that adds properties. The framework ones take their values from `QueueableState`.
-public enum JobTrait: Hashable, Sendable {
-    case dispatchable
-    /// public `$job` (null when serialized).
-    case interactsWithQueue
-    /// `Illuminate\Bus\Queueable`, with the version's property list.
-    case queueable
-    /// public `$batchId`; v9.31+ also private `$fakeBatch`.
-    case batchable
-    /// Adds no properties; whether the `SerializesModels` shape applies is a separate choice.
-    case serializesModels
-    case custom(name: String, properties: [JobProperty])
-
-    /// `use Dispatchable, InteractsWithQueue, Queueable, SerializesModels;` — what `make:job` generates.
-    public static let standardJob: [JobTrait] = [.dispatchable, .interactsWithQueue, .queueable, .serializesModels]
-}
-
-/// The values of the framework traits' properties on the queued instance (defaults = untouched job).
-public struct QueueableState: Hashable, Sendable {
-    public var values: [QueueableProperty: PHPValue] = [:]
-    public var batchId: String?
-
-    public init(queue: String? = nil, connection: String? = nil, delay: Int? = nil, batchId: String? = nil) {
-        if let queue { values[.queue] = .string(queue) }
-        if let connection { values[.connection] = .string(connection) }
-        if let delay { values[.delay] = .int(delay) }
-        self.batchId = batchId
-    }
-
-    public subscript(property: QueueableProperty) -> PHPValue {
-        get { values[property] ?? property.defaultValue }
-        set { values[property] = newValue }
-    }
-}

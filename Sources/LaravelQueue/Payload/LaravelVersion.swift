@@ -1,5 +1,3 @@
-import PHPSerialization
-
 /// The Laravel framework release whose bytes we must reproduce. Minor and patch matter: payload fields
 /// and `Queueable` properties changed inside majors (spec §4.3, §5.5, Appendix A).
 public struct LaravelVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -73,19 +71,4 @@ public struct LaravelVersion: Hashable, Comparable, Sendable, CustomStringConver
         list += [.delay, .afterCommit, .middleware, .chained, .chainConnection, .chainQueue, .chainCatchCallbacks]
         return list
     }
-}
-
-/// A property of `Illuminate\Bus\Queueable` (all public).
-public enum QueueableProperty: String, CaseIterable, Sendable {
-    /// Declared default: `''` for the two lock owners, `[]` for `middleware`/`chained`, else null.
-    public var defaultValue: PHPValue {
-        switch self {
-        case .debounceOwner, .uniqueLockOwner: return .string("")
-        case .middleware, .chained: return .array(PHPArray())
-        default: return .null
-        }
-    }
-
-    case connection, queue, group, messageGroup, deduplicator, debounceOwner, uniqueLockOwner
-    case delay, afterCommit, middleware, chained, chainConnection, chainQueue, chainCatchCallbacks
 }
