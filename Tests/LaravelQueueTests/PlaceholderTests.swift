@@ -1,5 +1,0 @@
-import XCTest
-
-final class LaravelQueueTestsPlaceholder: XCTestCase {
-    func testPlaceholderUntilTheModuleLands() { XCTAssertTrue(true) }
-}
