@@ -142,7 +142,13 @@ public enum DotEnvParser {
         if raw.isEmpty { return value }
         var state = State.initial
         for token in DotEnvLexer.tokens(raw) {
-            let (text, isVariable, next) = try transition(state, token)
+            let step: ([UInt8], Bool, State)
+            do throws(Cause) {
+                step = try transition(state, token)
+            } catch {
+                throw Failure(error.text, at: raw)
+            }
+            let (text, isVariable, next) = step
             if isVariable { value.variableOffsets.append(value.bytes.count) }
             value.bytes += text
             state = next
@@ -154,7 +160,9 @@ public enum DotEnvParser {
     }
 
     /// One step of phpdotenv's value state machine: bytes to append, whether they start a `${…}`, next state.
-    static func transition(_ state: State, _ token: [UInt8]) throws(Failure) -> ([UInt8], Bool, State) {
+    struct Cause: Error { let text: String }
+
+    static func transition(_ state: State, _ token: [UInt8]) throws(Cause) -> ([UInt8], Bool, State) {
         let single = token.count == 1 ? token[0] : nil
         switch state {
         case .initial, .unquoted:
@@ -185,12 +193,12 @@ public enum DotEnvParser {
                 UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B,
             ]
             guard let first = token.first, let escaped = escapes[first] else {
-                throw Failure("an unexpected escape sequence", at: token)
+                throw Cause(text: "an unexpected escape sequence")
             }
             return ([escaped] + token.dropFirst(), false, .doubleQuoted)
         case .whitespace:
             if single == UInt8(ascii: "#") { return ([], false, .comment) }
-            guard token.allSatisfy(isCtypeSpace) else { throw Failure("unexpected whitespace", at: token) }
+            guard token.allSatisfy(isCtypeSpace) else { throw Cause(text: "unexpected whitespace") }
             return ([], false, .whitespace)
         case .comment:
             return ([], false, .comment)
