@@ -71,7 +71,7 @@ public struct WorkerOptions: Equatable, Sendable {
 
     static func validateQueueName(_ name: String) throws(ConfigurationError) {
         if name.isEmpty || name.first!.isWhitespace || name.last!.isWhitespace {
-            throw .invalid("queue name", name, "is empty or has leading/trailing whitespace")
+            throw ConfigurationError("queue name \(ConfigurationError.quoted(name)) is empty or has leading/trailing whitespace")
         }
     }
 
