@@ -1,0 +1,56 @@
+/// The app's default cache store, where `queue:restart` (and `queue:pause`, `maxExceptions` counters)
+/// leave their keys (§6.4, §6.8). Shuttle only sees them if the store is shared: `redis` or `database`.
+public struct CacheConfiguration: Equatable, Sendable {
+    /// Store name: `CACHE_STORE` (Laravel 11+) or `CACHE_DRIVER` (8 – 10). The skeleton names stores after
+    /// their drivers (`file`, `database`, `redis`, …).
+    public var store: String
+    /// `cache.prefix` (`CACHE_PREFIX`, else derived from `APP_NAME`).
+    public var prefix: String
+    /// Laravel 8 – 10's `RedisStore` puts `:` after a non-empty prefix; 11+ uses the prefix as is.
+    public var redisSeparatesPrefix: Bool
+    /// The `cache` Redis connection (`REDIS_CACHE_CONNECTION`, 11+), used when `store` is `redis`.
+    public var redisConnection: RedisConnectionConfiguration
+    /// Lock connection of the redis store (`REDIS_CACHE_LOCK_CONNECTION`, default `default`): unique-job locks.
+    public var redisLockConnection: RedisConnectionConfiguration
+    /// `cache` table (`DB_CACHE_TABLE`, 11+) on `DB_CACHE_CONNECTION` (11+; `nil` = default connection).
+    public var databaseTable: String
+    public var databaseConnection: String?
+
+    /// The key part `RedisStore` adds before a cache key (the connection prefix comes on top).
+    public var redisStorePrefix: String {
+        guard redisSeparatesPrefix else { return prefix }
+        return EnvValue.string(prefix).isPHPEmpty ? "" : prefix + ":"
+    }
+
+    /// The full Redis key of cache `key` (e.g. `illuminate:queue:restart`), connection prefix included.
+    public func redisKey(_ key: String) -> String {
+        redisConnection.prefix + redisStorePrefix + key
+    }
+
+    /// The `key` column `DatabaseStore` uses: cache prefix + key, no separator.
+    public func databaseKey(_ key: String) -> String { prefix + key }
+
+    static func resolve(
+        from env: LaravelEnvironment,
+        version: LaravelVersion,
+        style: PrefixStyle,
+        appName: String,
+        redisPrefix: String
+    ) throws(ConfigurationError) -> CacheConfiguration {
+        let modern = version.major >= 11
+        let store = modern
+            ? env.string("CACHE_STORE", default: "database") ?? ""
+            : env.string("CACHE_DRIVER", default: "file") ?? ""
+        let connectionName = modern ? env.string("REDIS_CACHE_CONNECTION", default: "cache") ?? "" : "cache"
+        let lockName = modern ? env.string("REDIS_CACHE_LOCK_CONNECTION", default: "default") ?? "" : "default"
+        return CacheConfiguration(
+            store: store,
+            prefix: env.string("CACHE_PREFIX", default: style.cachePrefix(appName: appName, version: version)) ?? "",
+            redisSeparatesPrefix: !modern,
+            redisConnection: try .resolve(connectionName, from: env, version: version, prefix: redisPrefix),
+            redisLockConnection: try .resolve(lockName, from: env, version: version, prefix: redisPrefix),
+            databaseTable: modern ? env.string("DB_CACHE_TABLE", default: "cache") ?? "cache" : "cache",
+            databaseConnection: modern ? env.string("DB_CACHE_CONNECTION").flatMap { $0.isEmpty ? nil : $0 } : nil
+        )
+    }
+}
