@@ -1,0 +1,44 @@
+/// Reading the version Shuttle works beside from configuration (`SHUTTLE_LARAVEL_VERSION`, default 12).
+///
+/// A bare major means that major's release the fixtures were captured from (12 → 12.26.4, the app's);
+/// a minor or patch given explicitly is kept, since payload and property details change inside majors.
+extension LaravelVersion {
+    public static let supported: ClosedRange<Int> = 8...13
+    public static let `default` = LaravelVersion.app
+    public static let variable = "SHUTTLE_LARAVEL_VERSION"
+
+    /// The captured release of a major (`.v8` … `.v13`).
+    public static func latestCaptured(major: Int) -> LaravelVersion? {
+        switch major {
+        case 8: .v8
+        case 9: .v9
+        case 10: .v10
+        case 11: .v11
+        case 12: .v12
+        case 13: .v13
+        default: nil
+        }
+    }
+
+    public init(major: Int) throws(ConfigurationError) {
+        guard let version = Self.latestCaptured(major: major) else {
+            throw ConfigurationError("Laravel \(major) is not supported (\(Self.supported.lowerBound) – \(Self.supported.upperBound))")
+        }
+        self = version
+    }
+
+    /// Accepts `12`, `12.67`, `v12.3.0`.
+    public init(parsing text: String, variable: String = LaravelVersion.variable) throws(ConfigurationError) {
+        let digits = text.hasPrefix("v") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
+        guard let first = parts.first, let major = first, parts.allSatisfy({ $0 != nil }), parts.count <= 3,
+              let captured = Self.latestCaptured(major: major) else {
+            throw .invalid(variable, text, "is not a supported Laravel version (\(Self.supported.lowerBound) – \(Self.supported.upperBound))")
+        }
+        if parts.count == 1 {
+            self = captured
+        } else {
+            self.init(major, parts[1] ?? 0, parts.count > 2 ? (parts[2] ?? 0) : 0)
+        }
+    }
+}
