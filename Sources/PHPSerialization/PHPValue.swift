@@ -1,6 +1,9 @@
 /// A value in PHP's `serialize()` format, as data: decoding never instantiates a class.
 ///
 /// Strings are bytes (`[UInt8]`): PHP strings are not necessarily UTF-8, and `s:` lengths count bytes.
+///
+/// Equality is "same serialized form": doubles compare by bit pattern (so `-0.0 != 0.0`, as `d:-0;` and
+/// `d:0;` differ) and every NaN equals every other NaN (all are written `d:NAN;`).
 public enum PHPValue: Hashable, Sendable {
     case null
     case bool(Bool)
@@ -17,6 +20,41 @@ public enum PHPValue: Hashable, Sendable {
     case objectReference(Int)
     /// `R:` — a PHP reference to value slot `n` (1-based).
     case reference(Int)
+}
+
+extension PHPValue {
+    public static func == (lhs: PHPValue, rhs: PHPValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return (a.isNaN && b.isNaN) || a.bitPattern == b.bitPattern
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        case (.custom(let c1, let d1), .custom(let c2, let d2)): return c1 == c2 && d1 == d2
+        case (.enumCase(let c1, let n1), .enumCase(let c2, let n2)): return c1 == c2 && n1 == n2
+        case (.objectReference(let a), .objectReference(let b)): return a == b
+        case (.reference(let a), .reference(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let v): hasher.combine(1); hasher.combine(v)
+        case .int(let v): hasher.combine(2); hasher.combine(v)
+        case .double(let v): hasher.combine(3); hasher.combine(v.isNaN ? Double.nan.bitPattern : v.bitPattern)
+        case .string(let v): hasher.combine(4); hasher.combine(v)
+        case .array(let v): hasher.combine(5); hasher.combine(v)
+        case .object(let v): hasher.combine(6); hasher.combine(v)
+        case .custom(let c, let d): hasher.combine(7); hasher.combine(c); hasher.combine(d)
+        case .enumCase(let c, let n): hasher.combine(8); hasher.combine(c); hasher.combine(n)
+        case .objectReference(let v): hasher.combine(9); hasher.combine(v)
+        case .reference(let v): hasher.combine(10); hasher.combine(v)
+        }
+    }
 }
 
 extension PHPValue {

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PHPSerializationTestsPlaceholder: XCTestCase {
-    func testPlaceholderUntilTheModuleLands() { XCTAssertTrue(true) }
-}
