@@ -158,6 +158,10 @@ enum LaravelDatabasePHP {
             $batches()->find($in['id'])->recordFailedJob($in['job'], new Exception('failed'));
             $out = true;
             break;
+        case 'eval':
+            eval($in['code']);
+            $out = true;
+            break;
         default:
             fwrite(STDERR, "unknown action {$in['action']}\n");
             exit(2);
