@@ -1,4 +1,5 @@
-/// A session with the app's database. Statements use `?` placeholders in both dialects.
+/// A session with the app's database. Statements use `?` placeholders in both dialects; SQLite runs
+/// several `;`-separated statements in one call, PostgreSQL (extended protocol) exactly one.
 ///
 /// Implementations serialize their own use: concurrent callers queue up, and a `transaction` holds the
 /// session for its whole body (statements inside it go through the connection passed to the body).
