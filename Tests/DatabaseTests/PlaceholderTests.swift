@@ -1,5 +1,0 @@
-import XCTest
-
-final class DatabaseTestsPlaceholder: XCTestCase {
-    func testPlaceholderUntilTheModuleLands() { XCTAssertTrue(true) }
-}
