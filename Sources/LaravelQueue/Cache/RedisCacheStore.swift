@@ -1,0 +1,55 @@
+import PHPSerialization
+import Redis
+
+/// Laravel's `RedisStore` on the app's `cache` Redis connection (spec §6.8).
+///
+/// Full key = client prefix (applied by the connection, like phpredis) + cache prefix + key; the cache
+/// prefix carries its own `:` in Laravel 8–10. Numbers are stored bare, everything else PHP-serialized.
+public struct RedisCacheStore: CacheStore {
+    let redis: RedisConnection
+    /// `cache.prefix`, with the version's separator already appended (`laravel_cache:` in v8–v10).
+    public let prefix: String
+
+    public init(redis: RedisConnection, prefix: String) {
+        self.redis = redis
+        self.prefix = prefix
+    }
+
+    public func get(_ key: String) async throws -> PHPValue? {
+        guard let bytes = try await redis.send(RedisCommand("GET", [.key(prefix + key)])).bytes else { return nil }
+        return Self.decode(bytes)
+    }
+
+    public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws {
+        _ = try await redis.send(RedisCommand("SETEX", [.key(prefix + key), .value(String(max(1, seconds))), .value(Self.encode(value))]))
+    }
+
+    public func forever(_ key: String, _ value: PHPValue) async throws {
+        _ = try await redis.send(RedisCommand("SET", [.key(prefix + key), .value(Self.encode(value))]))
+    }
+
+    public func increment(_ key: String, by amount: Int) async throws -> Int {
+        try await redis.send(RedisCommand("INCRBY", [.key(prefix + key), .value(String(amount))])).int ?? 0
+    }
+
+    public func forget(_ key: String) async throws -> Bool {
+        (try await redis.send(RedisCommand("DEL", [.key(prefix + key)])).int ?? 0) > 0
+    }
+
+    /// Laravel's `serialize()` of the store: numeric values bare, others through PHP's serialize.
+    static func encode(_ value: PHPValue) -> [UInt8] {
+        switch value {
+        case .int(let i): return Array(String(i).utf8)
+        case .double(let d) where d.isFinite: return Array(PHPFloatFormat.serialize(d).utf8)
+        default: return PHPSerializer.serialize(value)
+        }
+    }
+
+    /// Laravel's `unserialize()` of the store: numeric strings are numbers, the rest PHP-unserialized.
+    static func decode(_ bytes: [UInt8]) -> PHPValue {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let i = Int(text) { return .int(i) }
+        if let d = Double(text), d.isFinite, text.allSatisfy({ "0123456789.-+eE".contains($0) }) { return .double(d) }
+        return (try? PHPUnserializer.unserialize(bytes)) ?? .string(bytes)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A job reserved from a Redis queue: Laravel's `RedisJob`.
+///
+/// It keeps both byte strings the pop script returned: `rawBody` (the list element as it was, what
+/// `failed_jobs.payload` records) and `reserved` (the cjson re-encoding with attempts + 1, the only bytes
+/// that can delete or release it — never rebuilt, spec §2.8).
+public struct RedisJob: Sendable {
+    public let connectionName: String
+    /// The plain queue name (`default`), not the key.
+    public let queue: String
+    public let rawBody: [UInt8]
+    public let reserved: [UInt8]
+    public let payload: Payload
+    /// When the reservation was made, for renewal.
+    public let reservedAt: ContinuousClock.Instant
+
+    public init(connectionName: String, queue: String, rawBody: [UInt8], reserved: [UInt8], payload: Payload,
+                reservedAt: ContinuousClock.Instant = .now) {
+        self.connectionName = connectionName
+        self.queue = queue
+        self.rawBody = rawBody
+        self.reserved = reserved
+        self.payload = payload
+        self.reservedAt = reservedAt
+    }
+
+    /// Laravel's `attempts()`: the original's `attempts` + 1, i.e. the reserved copy's count.
+    public var attempts: Int { (payload.attempts ?? 0) + 1 }
+
+    public var uuid: String? { payload.uuid }
+
+    /// `displayName`, else the job's handler string: what Laravel prints in its messages.
+    public var name: String { payload.displayName ?? payload.job ?? "Unknown job" }
+
+    /// The PHP class Shuttle dispatches on: `data.commandName` for object jobs, else the `Class@method` handler.
+    public var className: String { payload.commandName ?? payload.job ?? "" }
+}
+
+/// What a pop can hand back besides jobs: an element Laravel's pop script would have lost.
+public struct QuarantinedElement: Sendable {
+    public let queue: String
+    public let bytes: [UInt8]
+    public let reason: String
+}
+
+/// The result of one pop round on a queue.
+public struct PopResult: Sendable {
+    public var jobs: [RedisJob] = []
+    public var quarantined: [QuarantinedElement] = []
+    public var undecodable: [UndecodableJob] = []
+    public var isEmpty: Bool { jobs.isEmpty && quarantined.isEmpty && undecodable.isEmpty }
+}
+
+/// Ready, delayed and reserved counts of one queue (Laravel 12.19+'s `pendingSize` & co.).
+public struct QueueSizes: Sendable, Equatable {
+    public var ready: Int
+    public var delayed: Int
+    public var reserved: Int
+    public var total: Int { ready + delayed + reserved }
+}
+
+extension Payload {
+    /// Stands in for a payload Shuttle could not decode, so such a job can still be failed by its bytes.
+    static let placeholder: Payload = {
+        guard let p = try? Payload(bytes: Array("{\"attempts\":0}".utf8)) else { preconditionFailure("constant payload") }
+        return p
+    }()
+}

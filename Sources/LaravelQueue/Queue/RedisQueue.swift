@@ -1,0 +1,255 @@
+import Foundation
+import Redis
+
+/// Laravel's `Illuminate\Queue\RedisQueue`: the queue operations, with the same effect on Redis as PHP's,
+/// on the same keys (the client applies the prefix) in the same database.
+///
+/// Pops may take several jobs in one round trip; each job's effect equals one Laravel pop (spec §2.3).
+public final class RedisQueue: Sendable {
+    /// The queue connection's name (`redis`): what `failed_jobs.connection` records.
+    public let connectionName: String
+    public let defaultQueue: String
+    /// Seconds a reservation lasts (`retry_after`).
+    public let retryAfter: Int
+    /// `block_for`: nil never blocks, 0 blocks forever.
+    public let blockFor: Double?
+    /// `migration_batch_size` (Laravel 9.23+); negative = unlimited.
+    public let migrationBatchSize: Int
+    /// Laravel 12.45+ writes delayed jobs with a script; earlier versions with a plain ZADD.
+    public let laterUsesScript: Bool
+    let clusterHashTags: Bool
+    let redis: RedisConnection
+    /// A second connection for BLPOP, so a blocked wait never holds up the commands of running jobs.
+    let blockingRedis: RedisConnection?
+    let clock: @Sendable () -> Int
+
+    public init(
+        connectionName: String = "redis",
+        redis: RedisConnection,
+        blockingRedis: RedisConnection? = nil,
+        defaultQueue: String = "default",
+        retryAfter: Int = 90,
+        blockFor: Double? = nil,
+        migrationBatchSize: Int = -1,
+        laterUsesScript: Bool = false,
+        clusterHashTags: Bool = false,
+        clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+    ) {
+        self.connectionName = connectionName
+        self.redis = redis
+        self.blockingRedis = blockingRedis
+        self.defaultQueue = defaultQueue
+        self.retryAfter = retryAfter
+        self.blockFor = blockFor
+        self.migrationBatchSize = migrationBatchSize
+        self.laterUsesScript = laterUsesScript
+        self.clusterHashTags = clusterHashTags
+        self.clock = clock
+    }
+
+    public func keys(_ queue: String?) -> QueueKeys {
+        QueueKeys(queue: queue ?? defaultQueue, clusterHashTag: clusterHashTags)
+    }
+
+    public var now: Int { clock() }
+
+    // MARK: Producing
+
+    /// Laravel's `pushRaw`. The payload must carry a numeric `attempts`, or Laravel's pop script would lose it.
+    public func pushRaw(_ payload: [UInt8], queue: String? = nil) async throws {
+        try PayloadValidator.validate(Payload(bytes: payload).json)
+        let k = keys(queue)
+        _ = try await redis.evaluate(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(payload)])
+    }
+
+    /// Laravel's `laterRaw`: ZADD on `:delayed` at now + delay (a plain command before 12.45, the script after).
+    public func laterRaw(_ payload: [UInt8], delay: Int, queue: String? = nil) async throws {
+        try await laterRaw(payload, availableAt: now + max(0, delay), queue: queue)
+    }
+
+    public func laterRaw(_ payload: [UInt8], availableAt: Int, queue: String? = nil) async throws {
+        try PayloadValidator.validate(Payload(bytes: payload).json)
+        let k = keys(queue)
+        if laterUsesScript {
+            _ = try await redis.evaluate(QueueScripts.later, keys: [k.delayed],
+                                         arguments: [.value(String(availableAt)), .value(payload)])
+        } else {
+            _ = try await redis.send(RedisCommand("ZADD", [.key(k.delayed), .value(String(availableAt)), .value(payload)]))
+        }
+    }
+
+    /// Laravel's `bulk`: one MULTI/EXEC pipeline of pushes.
+    public func bulk(_ payloads: [[UInt8]], queue: String? = nil) async throws {
+        for p in payloads { try PayloadValidator.validate(Payload(bytes: p).json) }
+        let k = keys(queue)
+        var commands = [RedisCommand("MULTI", [])]
+        for p in payloads {
+            commands.append(.evalsha(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(p)]))
+        }
+        commands.append(RedisCommand("EXEC", []))
+        let replies = try await redis.pipeline(commands)
+        if case .error(let message)? = replies.last { throw RedisError.server(message) }
+    }
+
+    // MARK: Consuming
+
+    /// Laravel's `migrateExpiredJobs` for both sets of a queue: due delayed jobs, then expired reservations.
+    @discardableResult
+    public func migrate(queue: String? = nil) async throws -> Int {
+        let k = keys(queue)
+        let now = String(self.now)
+        let limit = String(migrationBatchSize)
+        let replies = try await redis.pipeline([
+            .evalsha(QueueScripts.migrateExpiredJobs, keys: [k.delayed, k.ready, k.notify], arguments: [.value(now), .value(limit)]),
+            .evalsha(QueueScripts.migrateExpiredJobs, keys: [k.reserved, k.ready, k.notify], arguments: [.value(now), .value(limit)]),
+        ])
+        var moved = 0
+        for reply in replies {
+            if case .error(let message) = reply { throw RedisError.server(message) }
+            moved += reply.array?.count ?? 0
+        }
+        return moved
+    }
+
+    /// Reserves up to `count` jobs from one queue in one round trip (no migration: see `migrate`).
+    public func pop(queue: String? = nil, count: Int = 1) async throws -> PopResult {
+        let k = keys(queue)
+        let expiry = String(now + retryAfter)
+        let reply = try await redis.evaluate(
+            QueueScripts.pop, keys: [k.ready, k.reserved, k.notify, k.quarantine],
+            arguments: [.value(expiry), .value(String(max(1, count)))])
+        return decodePop(reply, queue: k.name)
+    }
+
+    func decodePop(_ reply: RESPValue, queue: String) -> PopResult {
+        var result = PopResult()
+        guard let items = reply.array else { return result }
+        let reservedAt = ContinuousClock.now
+        var i = 0
+        while i + 2 < items.count {
+            defer { i += 3 }
+            guard let raw = items[i].bytes else { continue }
+            if items[i + 2].int == 1 {
+                result.quarantined.append(QuarantinedElement(
+                    queue: queue, bytes: raw,
+                    reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it."))
+                continue
+            }
+            guard let reserved = items[i + 1].bytes else { continue }
+            do {
+                let payload = try Payload(bytes: raw)
+                result.jobs.append(RedisJob(connectionName: connectionName, queue: queue, rawBody: raw,
+                                            reserved: reserved, payload: payload, reservedAt: reservedAt))
+            } catch {
+                result.undecodable.append(UndecodableJob(queue: queue, rawBody: raw, reserved: reserved,
+                                                         reason: "The payload cannot be decoded: \(error)"))
+            }
+        }
+        return result
+    }
+
+    /// Waits on the queue's notify list for up to `timeout` seconds (BLPOP, as `block_for` does).
+    /// Returns true when a token arrived.
+    public func waitForNotification(queue: String? = nil, timeout: Double) async throws -> Bool {
+        let connection = blockingRedis ?? redis
+        let reply = try await connection.send(.blpop(keys: [keys(queue).notify], timeout: .milliseconds(Int(timeout * 1000))))
+        return reply != .null
+    }
+
+    /// Laravel's `deleteReserved`: ZREM of the exact reserved bytes.
+    public func delete(_ job: RedisJob) async throws {
+        _ = try await redis.send(RedisCommand("ZREM", [.key(keys(job.queue).reserved), .value(job.reserved)]))
+    }
+
+    /// Deletes many finished jobs in one pipeline: one ZREM each, exactly the commands `delete` sends.
+    public func delete(_ jobs: [RedisJob]) async throws {
+        guard !jobs.isEmpty else { return }
+        if jobs.count == 1 { return try await delete(jobs[0]) }
+        let commands = jobs.map { RedisCommand("ZREM", [.key(keys($0.queue).reserved), .value($0.reserved)]) }
+        for reply in try await redis.pipeline(commands) {
+            if case .error(let message) = reply { throw RedisError.server(message) }
+        }
+    }
+
+    /// Laravel's `deleteAndRelease`: the reserved bytes move to `:delayed` at now + delay, unchanged.
+    public func release(_ job: RedisJob, delay: Int) async throws {
+        let k = keys(job.queue)
+        _ = try await redis.evaluate(QueueScripts.release, keys: [k.delayed, k.reserved],
+                                     arguments: [.value(job.reserved), .value(String(now + max(0, delay)))])
+    }
+
+    /// Gives a job Shuttle does not implement back to PHP: original bytes, attempts unspent.
+    /// To the head of its own queue (keeping its place), or to the tail of `queue` when given.
+    /// Returns false when the reservation was gone already.
+    @discardableResult
+    public func handBack(_ job: RedisJob, to queue: String? = nil) async throws -> Bool {
+        let target = keys(queue ?? job.queue)
+        let toHead = queue == nil || queue == job.queue
+        let reply = try await redis.evaluate(
+            QueueScripts.handBack, keys: [keys(job.queue).reserved, target.ready, target.notify],
+            arguments: [.value(job.reserved), .value(job.rawBody), .value(toHead ? "1" : "0")])
+        return reply.int == 1
+    }
+
+    /// Pushes the reservation of a long-running job forward (same member, later score) so no worker's
+    /// migration hands it out again. Only while it is still reserved (ZADD XX).
+    @discardableResult
+    public func renewReservation(_ job: RedisJob) async throws -> Bool {
+        let reply = try await redis.send(RedisCommand("ZADD", [
+            .key(keys(job.queue).reserved), .value("XX"), .value("CH"),
+            .value(String(now + retryAfter)), .value(job.reserved),
+        ]))
+        return reply.int == 1
+    }
+
+    /// Removes a quarantined element once it is recorded as a failed job.
+    public func removeQuarantined(_ element: QuarantinedElement) async throws {
+        _ = try await redis.send(RedisCommand("LREM", [.key(keys(element.queue).quarantine), .value("1"), .value(element.bytes)]))
+    }
+
+    /// Elements left in quarantine by a worker that stopped before recording them.
+    public func quarantined(queue: String? = nil) async throws -> [QuarantinedElement] {
+        let k = keys(queue)
+        let reply = try await redis.send(RedisCommand("LRANGE", [.key(k.quarantine), .value("0"), .value("-1")]))
+        return (reply.array ?? []).compactMap { $0.bytes }.map {
+            QuarantinedElement(queue: k.name, bytes: $0, reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it.")
+        }
+    }
+
+    // MARK: Inspecting
+
+    /// Laravel's `size`: ready + delayed + reserved.
+    public func size(queue: String? = nil) async throws -> Int {
+        let k = keys(queue)
+        return try await redis.evaluate(QueueScripts.size, keys: [k.ready, k.delayed, k.reserved], arguments: [RedisArgument]()).int ?? 0
+    }
+
+    public func sizes(queue: String? = nil) async throws -> QueueSizes {
+        let k = keys(queue)
+        let r = try await redis.pipeline([
+            RedisCommand("LLEN", [.key(k.ready)]),
+            RedisCommand("ZCARD", [.key(k.delayed)]),
+            RedisCommand("ZCARD", [.key(k.reserved)]),
+        ])
+        return QueueSizes(ready: r[0].int ?? 0, delayed: r[1].int ?? 0, reserved: r[2].int ?? 0)
+    }
+
+    /// The ready job at `index` (0 = next to run), its exact bytes.
+    public func peek(queue: String? = nil, index: Int = 0) async throws -> [UInt8]? {
+        try await redis.send(RedisCommand("LINDEX", [.key(keys(queue).ready), .value(String(index))])).bytes
+    }
+
+    /// Laravel's `clear`: deletes the four keys, returns how many jobs they held.
+    public func clear(queue: String? = nil) async throws -> Int {
+        let k = keys(queue)
+        return try await redis.evaluate(QueueScripts.clear, keys: [k.ready, k.delayed, k.reserved, k.notify], arguments: [RedisArgument]()).int ?? 0
+    }
+}
+
+/// A reserved job whose payload the pop script could handle but Shuttle cannot decode.
+public struct UndecodableJob: Sendable {
+    public let queue: String
+    public let rawBody: [UInt8]
+    public let reserved: [UInt8]
+    public let reason: String
+}

@@ -1,0 +1,47 @@
+import Logging
+import PHPSerialization
+import Synchronization
+
+/// What a handler gets for one attempt of one job: Laravel's `$this->job` plus the decoded command.
+public final class JobContext: Sendable {
+    public let job: RedisJob
+    /// The unserialized `data.command` (decrypted when needed): class and properties, ModelIdentifiers as such.
+    public let command: PHPObject?
+    public let logger: Logger
+    private let state = Mutex(State())
+
+    struct State {
+        var released: Int?
+        var deleted = false
+        var failure: (any Error)?
+    }
+
+    public init(job: RedisJob, command: PHPObject?, logger: Logger) {
+        self.job = job
+        self.command = command
+        self.logger = logger
+    }
+
+    /// Laravel's `attempts()`: 1 on the first run.
+    public var attempts: Int { job.attempts }
+    public var payload: Payload { job.payload }
+
+    /// A property of the command by name, whatever its visibility.
+    public func property(_ name: String) -> PHPValue? { command?[name] }
+
+    /// Release back onto the queue after `delay` seconds (Laravel's `$this->release($delay)`).
+    public func release(delay: Int = 0) { state.withLock { $0.released = delay } }
+
+    /// Delete the job without failing it.
+    public func delete() { state.withLock { $0.deleted = true } }
+
+    /// Fail the job for good (Laravel's `$this->fail($e)`), whatever attempts remain.
+    public func fail(_ error: any Error = JobException("Illuminate\\Queue\\ManuallyFailedException", "")) {
+        state.withLock { $0.failure = error }
+    }
+
+    var releaseDelay: Int? { state.withLock { $0.released } }
+    var isDeleted: Bool { state.withLock { $0.deleted } }
+    var requestedFailure: (any Error)? { state.withLock { $0.failure } }
+    var isDeletedOrReleased: Bool { state.withLock { $0.deleted || $0.released != nil } }
+}

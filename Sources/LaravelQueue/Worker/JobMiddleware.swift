@@ -1,0 +1,30 @@
+/// Cross-cutting concerns (logging, metrics, Horizon's records) plug in around the job lifecycle here,
+/// so the runtime itself stays about Laravel's rules.
+public protocol JobMiddleware: Sendable {
+    /// Wraps the handler: call `next` to run it (or don't, to skip it).
+    func handle(_ context: JobContext, next: @Sendable (JobContext) async throws -> Void) async throws
+    /// Told of every lifecycle step after it reached Redis.
+    func jobEvent(_ event: JobEvent) async
+}
+
+extension JobMiddleware {
+    public func handle(_ context: JobContext, next: @Sendable (JobContext) async throws -> Void) async throws {
+        try await next(context)
+    }
+    public func jobEvent(_ event: JobEvent) async {}
+}
+
+/// The lifecycle steps a middleware hears about, with the bytes that reached Redis.
+public enum JobEvent: Sendable {
+    case reserved(RedisJob)
+    /// The handler finished; runtime in seconds.
+    case processed(RedisJob, runtime: Double)
+    case released(RedisJob, delay: Int)
+    case deleted(RedisJob)
+    /// Failed for good; `exception` is the PHP-format text recorded in `failed_jobs`.
+    case failed(RedisJob, exception: String)
+    /// Not implemented here: given back to PHP untouched.
+    case handedBack(RedisJob, toQueue: String)
+    /// A list element that was not a job: recorded as failed with its raw bytes.
+    case rejected(queue: String, bytes: [UInt8], reason: String)
+}

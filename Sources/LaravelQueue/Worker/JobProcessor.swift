@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import PHPSerialization
+
+/// How one attempt of one job ended, for the worker's bookkeeping.
+public enum JobOutcome: Sendable, Equatable {
+    case deleted
+    case released(delay: Int)
+    case failed
+    case handedBack
+    /// Timed out and left reserved: it reappears after `retry_after` (or was failed when the rules say so).
+    case timedOut(failed: Bool)
+}
+
+/// The lifecycle of one reserved job, with Laravel's semantics (spec §6.2–§6.6): the max-attempts pre-check,
+/// the handler under a timeout, then delete, release with backoff, or fail.
+struct JobProcessor: Sendable {
+    let queue: RedisQueue
+    let registry: JobRegistry
+    let services: WorkerServices
+    let tries: Int
+    let backoff: String
+    let timeout: Int
+    /// How long a timed-out handler may ignore cancellation before the worker gives up on it.
+    let timeoutGrace: Duration
+    let onStuckHandler: @Sendable () -> Void
+
+    var logger: Logger { services.logger }
+
+    func process(_ job: RedisJob) async -> JobOutcome {
+        await emit(.reserved(job))
+        guard let handler = registry.handler(for: job.className) else {
+            // Not ours: the worker hands such jobs back before they get here.
+            return await handBack(job, to: nil)
+        }
+        let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff)
+        let now = queue.now
+        if policy.alreadyExceeded(attempts: job.attempts, now: now) {
+            let context = JobContext(job: job, command: nil, logger: logger)
+            await fail(job, context: context, handler: handler,
+                       error: JobException.maxAttemptsExceeded(job.name, version: services.laravelVersion))
+            return .failed
+        }
+
+        let command: PHPObject?
+        do {
+            command = try CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
+        } catch {
+            let context = JobContext(job: job, command: nil, logger: logger)
+            await fail(job, context: context, handler: handler,
+                       error: JobException("Shuttle\\InvalidPayloadException", "\(job.name): \(error)", file: "shuttle", line: 0))
+            return .failed
+        }
+        let context = JobContext(job: job, command: command, logger: logger)
+        let jobTimeout = job.payload.timeout ?? timeout
+        let started = ContinuousClock.now
+        let result = await TimeoutRunner.run(seconds: jobTimeout, grace: timeoutGrace) {
+            try await runThroughMiddleware(context, handler: handler)
+        }
+        switch result {
+        case .finished(.success):
+            await emit(.processed(job, runtime: seconds(since: started)))
+            return await finishSuccessfully(job, context: context, handler: handler, policy: policy)
+        case .finished(.failure(let error)):
+            return await handleException(error, job: job, context: context, handler: handler, policy: policy)
+        case .timedOut(let stuck):
+            if stuck { onStuckHandler() }
+            return await handleTimeout(job: job, context: context, handler: handler, policy: policy)
+        }
+    }
+
+    private func runThroughMiddleware(_ context: JobContext, handler: any JobHandler) async throws {
+        let chain = services.middleware.reversed().reduce({ @Sendable (c: JobContext) async throws in
+            try await handler.handle(c)
+        }) { next, middleware in
+            { @Sendable (c: JobContext) async throws in try await middleware.handle(c, next: next) }
+        }
+        try await chain(context)
+    }
+
+    /// After `handle()` returned: honour what the handler asked for, else delete (CallQueuedHandler@call).
+    private func finishSuccessfully(_ job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
+        if let failure = context.requestedFailure {
+            await fail(job, context: context, handler: handler, error: failure)
+            return .failed
+        }
+        if let delay = context.releaseDelay { return await release(job, delay: delay) }
+        return await delete(job)
+    }
+
+    /// `handleJobException`: fail when attempts or exceptions are used up, else release with backoff.
+    private func handleException(_ error: any Error, job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
+        logger.warning("job threw", metadata: ["job": "\(job.name)", "uuid": "\(job.uuid ?? "")", "attempt": "\(job.attempts)", "error": "\(error)"])
+        if let failure = context.requestedFailure {
+            await fail(job, context: context, handler: handler, error: failure)
+            return .failed
+        }
+        if policy.willExceed(attempts: job.attempts, now: queue.now) {
+            await fail(job, context: context, handler: handler, error: error)
+            return .failed
+        }
+        if await exceptionsExhausted(job) {
+            await fail(job, context: context, handler: handler, error: error)
+            return .failed
+        }
+        if context.isDeleted { return await delete(job) }
+        if let delay = context.releaseDelay { return await release(job, delay: delay) }
+        return await release(job, delay: policy.backoffSeconds(attempts: job.attempts))
+    }
+
+    /// Spec §6.5: fail when attempts are used up, count towards maxExceptions, fail on `failOnTimeout`;
+    /// otherwise leave it reserved so it runs again after `retry_after`, as a killed PHP worker does.
+    private func handleTimeout(job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
+        let error = JobException.timedOut(job.name, version: services.laravelVersion)
+        logger.error("job timed out", metadata: ["job": "\(job.name)", "uuid": "\(job.uuid ?? "")", "attempt": "\(job.attempts)"])
+        if policy.willExceed(attempts: job.attempts, now: queue.now) {
+            await fail(job, context: context, handler: handler, error: error)
+            return .timedOut(failed: true)
+        }
+        if await exceptionsExhausted(job) || job.payload.failOnTimeout == true {
+            await fail(job, context: context, handler: handler, error: error)
+            return .timedOut(failed: true)
+        }
+        return .timedOut(failed: false)
+    }
+
+    /// `markJobAsFailedIfWillExceedMaxExceptions`: the `job-exceptions:<uuid>` counter shared with PHP workers.
+    private func exceptionsExhausted(_ job: RedisJob) async -> Bool {
+        guard let cache = services.cache, let uuid = job.uuid, let maxExceptions = job.payload.maxExceptions else { return false }
+        let key = "job-exceptions:\(uuid)"
+        do {
+            let current = try await cache.get(key)
+            if current == nil || current == .int(0) || current == .null || current == .bool(false) {
+                try await cache.put(key, .int(0), seconds: 86_400)
+            }
+            if maxExceptions <= (try await cache.increment(key, by: 1)) {
+                try await cache.forget(key)
+                return true
+            }
+        } catch {
+            logger.error("maxExceptions counter unavailable", metadata: ["key": "\(key)", "error": "\(error)"])
+        }
+        return false
+    }
+
+    // MARK: Effects on Redis
+
+    func delete(_ job: RedisJob) async -> JobOutcome {
+        do {
+            try await queue.delete(job)
+            await emit(.deleted(job))
+        } catch {
+            logger.error("could not delete a finished job; it will run again after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
+        }
+        return .deleted
+    }
+
+    func release(_ job: RedisJob, delay: Int) async -> JobOutcome {
+        do {
+            try await queue.release(job, delay: delay)
+            await emit(.released(job, delay: delay))
+        } catch {
+            logger.error("could not release a job; it will run again after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
+        }
+        return .released(delay: delay)
+    }
+
+    func handBack(_ job: RedisJob, to target: String?) async -> JobOutcome {
+        do {
+            if try await queue.handBack(job, to: target) {
+                await emit(.handedBack(job, toQueue: target ?? job.queue))
+            }
+        } catch {
+            logger.error("could not hand a job back; it returns after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
+        }
+        return .handedBack
+    }
+
+    /// `Job::fail`: record the failed job, take it off the queue, run the handler's `failed` hook.
+    /// The row is written before the ZREM (Laravel does the reverse) so a crash in between cannot lose it.
+    func fail(_ job: RedisJob, context: JobContext, handler: (any JobHandler)?, error: any Error) async {
+        let text = JobException.phpText(for: error)
+        await recordFailure(connection: job.connectionName, queue: job.queue, payload: job.rawBody, exception: text)
+        do { try await queue.delete(job) } catch {
+            logger.error("could not delete a failed job", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
+        }
+        await handler?.failed(context, error: error)
+        await emit(.failed(job, exception: text))
+    }
+
+    func recordFailure(connection: String, queue: String, payload: [UInt8], exception: String) async {
+        guard let failer = services.failer else {
+            logger.error("job failed and no failed-job store is configured", metadata: ["queue": "\(queue)", "exception": "\(exception)"])
+            return
+        }
+        do {
+            _ = try await failer.log(connection: connection, queue: queue, payload: payload, exception: exception)
+        } catch {
+            logger.critical("could not record a failed job", metadata: ["queue": "\(queue)", "error": "\(error)", "payload": "\(String(decoding: payload, as: UTF8.self))"])
+        }
+    }
+
+    func emit(_ event: JobEvent) async {
+        for m in services.middleware { await m.jobEvent(event) }
+    }
+
+    private func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,341 @@
+import Foundation
+import Logging
+import PHPSerialization
+import Synchronization
+
+/// `php artisan queue:work` in Swift: pops jobs from the queues in priority order, runs the ones
+/// registered natively (up to `concurrency` at once), hands the rest back to PHP, and stops as Laravel's
+/// worker does (signals, restart, memory, max jobs/time, stop-when-empty).
+///
+/// Faster than PHP without changing what PHP observes: migration and the restart/pause checks run at most
+/// every `maintenanceInterval` instead of before every pop, and free slots are filled by one multi-job pop.
+public final class Worker: Sendable {
+    public let queue: RedisQueue
+    public let options: WorkerOptions
+    let registry: JobRegistry
+    let services: WorkerServices
+    /// Bound on how stale migration and the restart/pause checks may be.
+    public let maintenanceInterval: Duration
+    let timeoutGrace: Duration
+    private let signal = WorkerSignal()
+    private let state = Mutex(State())
+
+    struct State {
+        var stopReason: String?
+        var paused = false
+        var stuck = false
+        var inFlight: [Int: InFlightJob] = [:]
+        var nextJobID = 0
+        var processed = 0
+    }
+
+    struct InFlightJob {
+        let job: RedisJob
+        var renewedAt: ContinuousClock.Instant
+    }
+
+    public init(queue: RedisQueue, registry: JobRegistry, options: WorkerOptions, services: WorkerServices = WorkerServices(),
+                maintenanceInterval: Duration = .seconds(1), timeoutGrace: Duration = .seconds(10)) {
+        self.queue = queue
+        self.registry = registry
+        self.options = options
+        self.services = services
+        self.maintenanceInterval = maintenanceInterval
+        self.timeoutGrace = timeoutGrace
+    }
+
+    var logger: Logger { services.logger }
+
+    // MARK: Control (signals)
+
+    /// SIGTERM/SIGINT/SIGQUIT: take no new job, finish the ones in flight, then return.
+    public func stop(reason: String = "signal") {
+        state.withLock { if $0.stopReason == nil { $0.stopReason = reason } }
+        signal.signal()
+    }
+
+    /// SIGUSR2: stop taking jobs until `resume()`.
+    public func pause() { state.withLock { $0.paused = true } }
+
+    /// SIGCONT.
+    public func resume() {
+        state.withLock { $0.paused = false }
+        signal.signal()
+    }
+
+    public var jobsProcessed: Int { state.withLock { $0.processed } }
+    var inFlightCount: Int { state.withLock { $0.inFlight.count } }
+
+    // MARK: The loop
+
+    public func run() async -> WorkerExit {
+        let started = ContinuousClock.now
+        let processor = JobProcessor(
+            queue: queue, registry: registry, services: services, tries: options.tries, backoff: options.backoff,
+            timeout: options.timeout, timeoutGrace: timeoutGrace,
+            onStuckHandler: { [weak self] in self?.markStuck() })
+        logger.info("worker started", metadata: [
+            "queues": "\(options.queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
+            "handlers": "\(registry.registeredClasses.count)",
+        ])
+
+        let exit: WorkerExit = await withDiscardingTaskGroup { group in
+            group.addTask { await self.keepReservations() }
+            let exit = await loop(group: &group, started: started, processor: processor)
+            group.cancelAll()
+            return exit
+        }
+        logger.info("worker stopped", metadata: ["exit": "\(exit)", "processed": "\(jobsProcessed)"])
+        return exit
+    }
+
+    private func loop(group: inout DiscardingTaskGroup, started: ContinuousClock.Instant, processor: JobProcessor) async -> WorkerExit {
+        let restartMarker = await readRestartMarker()
+        var lastMaintenance: ContinuousClock.Instant? = nil
+        var pausedQueues: Set<String> = []
+        var handBackBackoff: Duration = .zero
+            while true {
+                if let exit = stopCondition(started: started) {
+                    state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
+                    return await drain(exit)
+                }
+                if lastMaintenance == nil || ContinuousClock.now - lastMaintenance! >= maintenanceInterval {
+                    lastMaintenance = .now
+                    if await restartRequested(since: restartMarker) {
+                        return await drain(.stopped(reason: "restart signal"))
+                    }
+                    pausedQueues = await readPausedQueues()
+                    await migrateAll(except: pausedQueues)
+                }
+                if state.withLock({ $0.paused }) {
+                    await signal.wait(timeout: sleepDuration)
+                    continue
+                }
+                var free = options.concurrency - inFlightCount
+                if options.maxJobs > 0 {
+                    free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })
+                }
+                if free <= 0 {
+                    await signal.wait(timeout: maintenanceInterval)
+                    continue
+                }
+                var ran = 0, handedBack = 0, popped = false
+                for name in options.queues where !pausedQueues.contains(name) {
+                    guard free > 0 else { break }
+                    let result: PopResult
+                    do {
+                        result = try await queue.pop(queue: name, count: free)
+                    } catch {
+                        // Laravel reports the exception and sleeps a second.
+                        logger.error("pop failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                        await signal.wait(timeout: .seconds(1))
+                        break
+                    }
+                    if result.isEmpty { continue }
+                    popped = true
+                    await reject(result, processor: processor)
+                    for job in result.jobs {
+                        free -= 1
+                        if registry.handler(for: job.className) == nil {
+                            _ = await processor.handBack(job, to: options.handBackTo)
+                            handedBack += 1
+                            continue
+                        }
+                        ran += 1
+                        let id = track(job)
+                        group.addTask {
+                            _ = await processor.process(job)
+                            self.finished(id)
+                        }
+                    }
+                    // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
+                }
+                if popped && ran == 0 && handedBack > 0 {
+                    handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
+                    logger.notice("only jobs Shuttle does not run were waiting; handed back to PHP, backing off", metadata: [
+                        "handedBack": "\(handedBack)", "backoff": "\(handBackBackoff)", "handBackTo": "\(options.handBackTo ?? "same queue")",
+                    ])
+                    await signal.wait(timeout: handBackBackoff)
+                    continue
+                }
+                if ran > 0 { handBackBackoff = .zero }
+                if !popped {
+                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
+                    await idle(firstQueue: options.queues.first { !pausedQueues.contains($0) })
+                } else if options.rest > 0 {
+                    try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
+                }
+            }
+    }
+
+    private var sleepDuration: Duration { .milliseconds(Int(max(options.sleep, 0) * 1000)) }
+
+    /// No job: BLPOP on the first queue's notify list when `block_for` is set, else sleep `--sleep`.
+    /// A blocking wait is cut into short slices so signals and maintenance stay timely.
+    private func idle(firstQueue: String?) async {
+        if let blockFor = queue.blockFor, let firstQueue, state.withLock({ $0.inFlight.isEmpty }) {
+            let slice = blockFor == 0 ? 1.0 : min(blockFor, 1.0)
+            do {
+                if try await queue.waitForNotification(queue: firstQueue, timeout: slice) { return }
+            } catch {
+                logger.error("BLPOP failed", metadata: ["error": "\(error)"])
+            }
+            if blockFor == 0 { return }
+        }
+        await signal.wait(timeout: sleepDuration)
+    }
+
+    private func stopCondition(started: ContinuousClock.Instant) -> WorkerExit? {
+        let (reason, stuck, processed) = state.withLock { ($0.stopReason, $0.stuck, $0.processed) }
+        if stuck { return .stuckJob }
+        if let reason { return .stopped(reason: reason) }
+        if options.memory > 0, MemoryUsage.residentMegabytes() >= Double(options.memory) { return .memoryExceeded }
+        if options.maxTime > 0, ContinuousClock.now - started >= .seconds(options.maxTime) { return .stopped(reason: "max time") }
+        if options.maxJobs > 0, processed >= options.maxJobs { return .stopped(reason: "max jobs") }
+        return nil
+    }
+
+    /// Lets the jobs in flight finish (the task group awaits them), unless one is stuck.
+    private func drain(_ exit: WorkerExit) async -> WorkerExit {
+        while inFlightCount > 0 {
+            if state.withLock({ $0.stuck }) { return .stuckJob }
+            await signal.wait(timeout: .milliseconds(200))
+        }
+        return state.withLock({ $0.stuck }) ? .stuckJob : exit
+    }
+
+    private func markStuck() {
+        state.withLock { $0.stuck = true }
+        logger.critical("a timed-out job ignored cancellation; the worker exits so its supervisor restarts it")
+        signal.signal()
+    }
+
+    // MARK: In-flight bookkeeping and reservation renewal
+
+    private func track(_ job: RedisJob) -> Int {
+        state.withLock { s in
+            s.nextJobID += 1
+            s.inFlight[s.nextJobID] = InFlightJob(job: job, renewedAt: job.reservedAt)
+            return s.nextJobID
+        }
+    }
+
+    private func finished(_ id: Int) {
+        state.withLock { s in
+            s.inFlight[id] = nil
+            s.processed += 1
+        }
+        signal.signal()
+    }
+
+    /// A Swift job that outlives half of `retry_after` gets its reservation pushed forward, so no PHP worker's
+    /// migration starts it a second time (Laravel itself has no such heartbeat, spec §3.10).
+    private func keepReservations() async {
+        let half = Duration.seconds(max(queue.retryAfter, 2)) / 2
+        let tick = min(half / 2, .seconds(5))
+        while true {
+            try? await Task.sleep(for: tick)
+            let (stopping, due) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
+                let now = ContinuousClock.now
+                let due = s.inFlight.filter { now - $0.value.renewedAt >= half }.map { ($0.key, $0.value.job) }
+                return (s.stopReason != nil && s.inFlight.isEmpty, due)
+            }
+            if stopping || Task.isCancelled { return }
+            for (id, job) in due {
+                do {
+                    let renewed = try await queue.renewReservation(job)
+                    state.withLock { s in s.inFlight[id]?.renewedAt = .now }
+                    if !renewed {
+                        logger.warning("reservation was gone when renewing; another worker may run this job", metadata: ["uuid": "\(job.uuid ?? "")"])
+                    }
+                } catch {
+                    logger.error("could not renew a reservation", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    // MARK: Maintenance
+
+    private func migrateAll(except paused: Set<String>) async {
+        for name in options.queues where !paused.contains(name) {
+            do { try await queue.migrate(queue: name) } catch {
+                logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Elements that were not jobs, or jobs Shuttle cannot decode: each becomes a failed job, never a drop.
+    private func reject(_ result: PopResult, processor: JobProcessor) async {
+        for element in result.quarantined {
+            await processor.recordFailure(connection: queue.connectionName, queue: element.queue, payload: element.bytes,
+                                          exception: JobException("Shuttle\\InvalidPayloadException", element.reason, file: "shuttle", line: 0).phpText)
+            do { try await queue.removeQuarantined(element) } catch {
+                logger.error("could not clear a quarantined element", metadata: ["error": "\(error)"])
+            }
+            await processor.emit(.rejected(queue: element.queue, bytes: element.bytes, reason: element.reason))
+        }
+        for bad in result.undecodable {
+            let job = RedisJob(connectionName: queue.connectionName, queue: bad.queue, rawBody: bad.rawBody,
+                               reserved: bad.reserved, payload: .placeholder)
+            await processor.fail(job, context: JobContext(job: job, command: nil, logger: logger), handler: nil,
+                                 error: JobException("Shuttle\\InvalidPayloadException", bad.reason, file: "shuttle", line: 0))
+        }
+    }
+
+    static let restartKey = "illuminate:queue:restart"
+
+    private func readRestartMarker() async -> PHPValue? {
+        guard let cache = services.cache else { return nil }
+        return try? await cache.get(Self.restartKey)
+    }
+
+    /// `queue:restart` stores a timestamp; any change since start means restart (Laravel compares loosely).
+    private func restartRequested(since marker: PHPValue?) async -> Bool {
+        guard let cache = services.cache else { return false }
+        do {
+            let current = try await cache.get(Self.restartKey)
+            return Self.looselyDiffers(current, marker)
+        } catch {
+            logger.error("restart check failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    static func looselyDiffers(_ a: PHPValue?, _ b: PHPValue?) -> Bool {
+        func normalized(_ v: PHPValue?) -> String {
+            switch v {
+            case nil, .null?: return ""
+            case .int(let i)?: return String(i)
+            case .double(let d)?: return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+            case .string(let s)?: return String(decoding: s, as: UTF8.self)
+            case .bool(let b)?: return b ? "1" : ""
+            default: return "\(v!)"
+            }
+        }
+        return normalized(a) != normalized(b)
+    }
+
+    /// Laravel 12.40+'s `queue:pause`: `illuminate:queue:paused:<connection>:<queue>` (and 13.25+'s global key).
+    private func readPausedQueues() async -> Set<String> {
+        guard let cache = services.cache, (services.laravelVersion >= LaravelVersion(12, 40)) else { return [] }
+        var paused: Set<String> = []
+        if (services.laravelVersion >= LaravelVersion(13, 25)), let all = try? await cache.get("illuminate:queues:paused"), Self.isTruthy(all) {
+            return Set(options.queues)
+        }
+        for name in options.queues {
+            if let v = try? await cache.get("illuminate:queue:paused:\(queue.connectionName):\(name)"), Self.isTruthy(v) {
+                paused.insert(name)
+            }
+        }
+        return paused
+    }
+
+    static func isTruthy(_ v: PHPValue) -> Bool {
+        switch v {
+        case .null, .bool(false), .int(0): return false
+        case .string(let s): return !(s.isEmpty || s == [48])
+        default: return true
+        }
+    }
+}
