@@ -18,4 +18,4 @@ export REDIS_HOST=$host REDIS_PORT=$port
 export DB_CONNECTION=${DB_CONNECTION:-sqlite}
 export DB_DATABASE=${DB_DATABASE:-$root/.build-services/shuttle.sqlite}
 mkdir -p "$(dirname "$DB_DATABASE")"
-exec "$root/.build/release/shuttle" status
+exec "$root/.build/release/shuttle" work "$@"

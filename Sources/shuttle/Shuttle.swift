@@ -4,6 +4,7 @@ import ArgumentParser
 struct Shuttle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shuttle",
-        abstract: "A Swift worker for Laravel's Redis queue."
+        abstract: "A Swift worker for Laravel's Redis queue, beside the app's PHP workers.",
+        subcommands: [WorkCommand.self, StatusCommand.self]
     )
 }

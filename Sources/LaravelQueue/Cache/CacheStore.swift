@@ -5,10 +5,10 @@ import PHPSerialization
 public protocol CacheStore: Sendable {
     /// The value as PHP's cache would return it; nil when absent or expired.
     func get(_ key: String) async throws -> PHPValue?
-    func put(_ key: String, _ value: PHPValue, seconds: Int) async throws
-    func forever(_ key: String, _ value: PHPValue) async throws
-    /// Adds to an integer value, creating it when absent; returns the new value.
-    func increment(_ key: String, by amount: Int) async throws -> Int
+    @discardableResult func put(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool
+    @discardableResult func forever(_ key: String, _ value: PHPValue) async throws -> Bool
+    /// Adds to an integer value; nil when the store cannot (the database store needs the key to exist).
+    func increment(_ key: String, by amount: Int) async throws -> Int?
     @discardableResult func forget(_ key: String) async throws -> Bool
 }
 
@@ -16,8 +16,10 @@ public protocol CacheStore: Sendable {
 public struct NullCacheStore: CacheStore {
     public init() {}
     public func get(_ key: String) async throws -> PHPValue? { nil }
-    public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws {}
-    public func forever(_ key: String, _ value: PHPValue) async throws {}
-    public func increment(_ key: String, by amount: Int) async throws -> Int { amount }
+    public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool { false }
+    public func forever(_ key: String, _ value: PHPValue) async throws -> Bool { false }
+    public func increment(_ key: String, by amount: Int) async throws -> Int? { nil }
     public func forget(_ key: String) async throws -> Bool { false }
 }
+
+extension DatabaseCacheStore: CacheStore {}

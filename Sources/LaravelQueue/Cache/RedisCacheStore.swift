@@ -20,16 +20,16 @@ public struct RedisCacheStore: CacheStore {
         return Self.decode(bytes)
     }
 
-    public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws {
-        _ = try await redis.send(RedisCommand("SETEX", [.key(prefix + key), .value(String(max(1, seconds))), .value(Self.encode(value))]))
+    public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool {
+        try await redis.send(RedisCommand("SETEX", [.key(prefix + key), .value(String(max(1, seconds))), .value(Self.encode(value))])) == .simpleString("OK")
     }
 
-    public func forever(_ key: String, _ value: PHPValue) async throws {
-        _ = try await redis.send(RedisCommand("SET", [.key(prefix + key), .value(Self.encode(value))]))
+    public func forever(_ key: String, _ value: PHPValue) async throws -> Bool {
+        try await redis.send(RedisCommand("SET", [.key(prefix + key), .value(Self.encode(value))])) == .simpleString("OK")
     }
 
-    public func increment(_ key: String, by amount: Int) async throws -> Int {
-        try await redis.send(RedisCommand("INCRBY", [.key(prefix + key), .value(String(amount))])).int ?? 0
+    public func increment(_ key: String, by amount: Int) async throws -> Int? {
+        try await redis.send(RedisCommand("INCRBY", [.key(prefix + key), .value(String(amount))])).int
     }
 
     public func forget(_ key: String) async throws -> Bool {

@@ -133,7 +133,7 @@ struct JobProcessor: Sendable {
             if current == nil || current == .int(0) || current == .null || current == .bool(false) {
                 try await cache.put(key, .int(0), seconds: 86_400)
             }
-            if maxExceptions <= (try await cache.increment(key, by: 1)) {
+            if let count = try await cache.increment(key, by: 1), maxExceptions <= count {
                 try await cache.forget(key)
                 return true
             }

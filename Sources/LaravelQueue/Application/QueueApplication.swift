@@ -1,0 +1,96 @@
+import Database
+import Foundation
+import Logging
+import Redis
+
+/// The pieces a Laravel app's queue is made of, connected from its resolved configuration: the queue on
+/// its Redis connection, the default cache store, the failed-job provider and the encrypter.
+/// The CLI and the tests build workers and dispatchers from this one place.
+public struct QueueApplication: Sendable {
+    public let configuration: QueueConfiguration
+    public let queue: RedisQueue
+    /// The queue's Redis connection (also what the probe's record list and dispatch use).
+    public let redis: RedisConnection
+    public let cache: any CacheStore
+    public let failer: (any FailedJobProvider)?
+    public let database: (any SQLConnection)?
+    public let encrypter: Encrypter?
+    public let logger: Logger
+
+    /// Connects everything. Errors are one line, naming what could not be reached.
+    public static func connect(_ configuration: QueueConfiguration, appRoot: String? = nil,
+                               logger: Logger = Logger(label: "shuttle")) async throws -> QueueApplication {
+        let c = configuration
+        if c.redis.tls {
+            throw ConfigurationError("REDIS_URL asks for TLS (rediss://), which Debian's hiredis 0.14 cannot speak; use a TLS tunnel (stunnel) to a plain port")
+        }
+        let redis = try await RedisConnection(configuration: redisConfiguration(c.redis))
+        let blocking: RedisConnection? = c.blockFor == nil ? nil : try await RedisConnection(configuration: redisConfiguration(c.redis, blocking: true))
+        let queue = RedisQueue(
+            connectionName: c.connectionName, redis: redis, blockingRedis: blocking, defaultQueue: c.queue,
+            retryAfter: c.retryAfter, blockFor: c.blockFor, migrationBatchSize: c.migrationBatchSize,
+            laterUsesScript: c.version >= LaravelVersion(12, 45),
+            clusterHashTags: false)
+
+        var database: (any SQLConnection)? = nil
+        func openDatabase() async throws -> any SQLConnection {
+            if let database { return database }
+            let dbConfig = try DatabaseConfiguration.fromEnvironment(c.environment.variables, appRoot: appRoot)
+            let connection = try await dbConfig.connect()
+            database = connection
+            return connection
+        }
+
+        let cache: any CacheStore
+        switch c.cache.store {
+        case "redis":
+            let cacheRedis = try await RedisConnection(configuration: redisConfiguration(c.cache.redisConnection))
+            cache = RedisCacheStore(redis: cacheRedis, prefix: c.cache.redisStorePrefix)
+        case "database":
+            cache = DatabaseCacheStore(connection: try await openDatabase(), table: c.cache.databaseTable, prefix: c.cache.prefix)
+        default:
+            logger.notice("cache store is not shared with PHP: restart/pause signals and maxExceptions counters are local",
+                          metadata: ["store": "\(c.cache.store)"])
+            cache = NullCacheStore()
+        }
+
+        var failer: (any FailedJobProvider)? = nil
+        switch c.failedJobs.driver {
+        case "database-uuids", "database":
+            let connection = try await openDatabase()
+            let provider = DatabaseUuidFailedJobProvider(
+                connection: connection, table: c.failedJobs.table,
+                timeZone: TimeZone(identifier: c.app.timezone) ?? TimeZone(identifier: "UTC")!)
+            // The embedded SQLite default has no Laravel migration behind it: create the table Laravel would.
+            if connection.dialect == .sqlite { try await provider.createTableIfMissing() }
+            failer = provider
+        case "null":
+            failer = nil
+        default:
+            throw ConfigurationError("QUEUE_FAILED_DRIVER=\(c.failedJobs.driver) is not supported (database-uuids, database or null)")
+        }
+
+        var encrypter: Encrypter? = nil
+        if let key = c.app.key {
+            encrypter = try Encrypter(appKey: key, cipher: c.app.cipher,
+                                      previousKeys: c.app.previousKeys.isEmpty ? nil : c.app.previousKeys.joined(separator: ","))
+        }
+        return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
+                                database: database, encrypter: encrypter, logger: logger)
+    }
+
+    /// Maps Laravel's connection values onto the client's; a host starting with `/` is a Unix socket.
+    public static func redisConfiguration(_ r: RedisConnectionConfiguration, blocking: Bool = false) -> RedisConfiguration {
+        RedisConfiguration(
+            host: r.host.hasPrefix("/") ? "127.0.0.1" : r.host, port: r.port,
+            unixSocketPath: r.host.hasPrefix("/") ? r.host : nil,
+            username: r.username, password: r.password, database: r.database,
+            commandTimeout: blocking ? nil : .seconds(30), keyPrefix: r.prefix)
+    }
+
+    /// The worker services for this app: cache, failer, encrypter, the version's behaviour.
+    public func workerServices(middleware: [any JobMiddleware] = []) -> WorkerServices {
+        WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: middleware,
+                       laravelVersion: configuration.version, logger: logger)
+    }
+}

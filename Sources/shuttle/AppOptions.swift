@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LaravelQueue
+import Logging
+
+/// Options every command shares: where the Laravel app's configuration comes from.
+struct AppOptions: ParsableArguments {
+    @Option(name: .long, help: "The Laravel app's .env file (read first; the environment and flags override it).")
+    var envFile: String?
+
+    @Option(name: .long, help: "The Laravel version to behave as (8 … 13, or e.g. 12.67). Default: SHUTTLE_LARAVEL_VERSION, else 12.")
+    var laravel: String?
+
+    @Flag(name: [.short, .long], help: "Log debug detail.")
+    var verbose = false
+
+    /// Loads `.env` < environment < these flags, resolved with Laravel's defaults.
+    func configuration(connection: String? = nil, overrides extra: [String: String] = [:]) throws -> QueueConfiguration {
+        var overrides = extra
+        if let laravel { overrides[LaravelVersion.variable] = laravel }
+        let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
+        let env = try LaravelEnvironment.load(envFile: path, overrides: overrides)
+        return try QueueConfiguration.resolve(env, connection: connection)
+    }
+
+    /// The app root: the .env file's directory (relative SQLite paths are taken from there, as Laravel does).
+    var appRoot: String? {
+        guard let envFile else { return nil }
+        return URL(fileURLWithPath: envFile).deletingLastPathComponent().path
+    }
+
+    func logger(_ label: String = "shuttle") -> Logger {
+        ShuttleLogging.bootstrap()
+        var logger = Logger(label: label)
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+        logger.logLevel = verbose ? .debug : (level ?? .info)
+        return logger
+    }
+
+    func connect(connection: String? = nil, overrides: [String: String] = [:]) async throws -> QueueApplication {
+        let config = try configuration(connection: connection, overrides: overrides)
+        let logger = logger()
+        for warning in config.warnings { logger.warning("\(warning)") }
+        return try await QueueApplication.connect(config, appRoot: appRoot, logger: logger)
+    }
+}
+
+/// Logs go to stderr, unbuffered: piped stdout is buffered and a crash would lose it.
+enum ShuttleLogging {
+    private static let once: Void = {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    }()
+    static func bootstrap() { _ = once }
+}
+
+/// One-line errors, exit 1: what went wrong, never a stack of context.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

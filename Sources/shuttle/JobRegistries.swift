@@ -1,0 +1,10 @@
+import LaravelQueue
+
+/// The job classes this build of Shuttle runs natively; everything else goes back to PHP.
+enum JobRegistries {
+    static func standard(application: QueueApplication, workerName: String) -> JobRegistry {
+        var registry = JobRegistry()
+        registry.register(ProbeJob.phpClass, ProbeJob(redis: application.redis, workerName: workerName))
+        return registry
+    }
+}

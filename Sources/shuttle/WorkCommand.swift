@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import LaravelQueue
+
+/// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency` and
+/// `--hand-back-to`. Exit status as PHP's: 0 stopped, 12 memory limit, 1 a timed-out job that would not stop.
+struct WorkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "work", abstract: "Process jobs from the queues, like queue:work.")
+
+    @OptionGroup var app: AppOptions
+
+    @Argument(help: "The queue connection (default: QUEUE_CONNECTION, else redis).")
+    var connection: String?
+
+    @Option(help: "Queues to work, in priority order (comma list). Default: the connection's queue.")
+    var queue: String?
+    @Option(help: "Seconds to sleep when no job is available.") var sleep: Double = 3
+    @Option(help: "Attempts before a job fails (0 = unlimited), when the job does not say.") var tries: Int = 1
+    @Option(help: "Seconds a job may run (0 = no limit), when the job does not say.") var timeout: Int = 60
+    @Option(help: "Memory limit in megabytes (0 = none).") var memory: Int = 128
+    @Option(help: "Stop after this many jobs (0 = no limit).") var maxJobs: Int = 0
+    @Option(help: "Stop after this many seconds (0 = no limit).") var maxTime: Int = 0
+    @Option(help: "Seconds to rest after each job.") var rest: Double = 0
+    @Option(help: "Seconds to wait before retrying a failed job (may be a list: 1,5,10).") var backoff: String = "0"
+    @Flag(help: "Stop when the queues are empty.") var stopWhenEmpty = false
+    @Flag(help: "Work even in maintenance mode (accepted for compatibility; Shuttle has no maintenance mode).") var force = false
+    @Flag(help: "Process a single job and stop.") var once = false
+    @Option(help: "The worker's name.") var name: String = "default"
+    @Option(help: "Jobs run at once in this process.") var concurrency: Int = 1
+    @Option(help: "Where jobs Shuttle does not implement go (default: back to the head of their own queue).")
+    var handBackTo: String?
+
+    func run() async throws {
+        let application: QueueApplication
+        var options = WorkerOptions()
+        do {
+            let config = try app.configuration(connection: connection)
+            options.name = name
+            options.queues = try queue.map { try WorkerOptions.parseQueues($0) } ?? [config.queue]
+            options.sleep = sleep
+            options.tries = tries
+            options.timeout = timeout
+            options.memory = memory
+            options.maxJobs = once ? 1 : maxJobs
+            options.maxTime = maxTime
+            options.rest = rest
+            options.backoff = backoff
+            options.stopWhenEmpty = stopWhenEmpty
+            options.force = force
+            options.once = once
+            options.concurrency = concurrency
+            options.handBackTo = handBackTo
+            try options.validate()
+            _ = try WorkerOptions.parseBackoff(backoff)
+            application = try await app.connect(connection: connection)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+
+        let workerName = name == "default" ? "shuttle:\(ProcessInfo.processInfo.processIdentifier)" : "shuttle:\(name)"
+        let registry = JobRegistries.standard(application: application, workerName: workerName)
+        let worker = Worker(queue: application.queue, registry: registry, options: options,
+                            services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
+        let signals = SignalHandler(worker: worker)
+        signals.install()
+        let exit = await worker.run()
+        if exit != .stopped(reason: "") { application.logger.info("exit", metadata: ["status": "\(exit.status)"]) }
+        if exit.status != 0 { Foundation.exit(exit.status) }
+    }
+}
