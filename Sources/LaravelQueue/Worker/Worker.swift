@@ -151,6 +151,8 @@ public final class Worker: Sendable {
                     // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
                 }
                 if popped && ran == 0 && handedBack > 0 {
+                    // Nothing here is Shuttle's to run: for --stop-when-empty that is an empty queue.
+                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
                     handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
                     logger.notice("only jobs Shuttle does not run were waiting; handed back to PHP, backing off", metadata: [
                         "handedBack": "\(handedBack)", "backoff": "\(handBackBackoff)", "handBackTo": "\(options.handBackTo ?? "same queue")",
