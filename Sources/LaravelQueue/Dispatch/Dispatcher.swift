@@ -1,0 +1,73 @@
+/// Laravel's `Bus\Dispatcher` for queued jobs, from Swift: builds the payload and serialized command a PHP
+/// application of the job's version would push (spec §4, §5) and pushes them with `RedisQueue`'s
+/// `pushRaw` / `laterRaw` / `bulk`, so PHP workers (or Shuttle) run the job.
+public struct Dispatcher: Sendable {
+    /// Encrypts the commands of `ShouldBeEncrypted` jobs (`APP_KEY`); nil when none is configured.
+    public let encrypter: Encrypter?
+    private let makeIdentity: @Sendable () -> PayloadIdentity
+
+    /// - Parameter identity: the per-push uuid, id and times (random, as PHP's; fixed ones let tests compare bytes).
+    public init(encrypter: Encrypter? = nil, identity: @escaping @Sendable () -> PayloadIdentity = { PayloadIdentity.random() }) {
+        self.encrypter = encrypter
+        self.makeIdentity = identity
+    }
+
+    /// Pushes `job.count` jobs on `queue` (the job's `queue`, else the connection's default): one `pushRaw`,
+    /// a `bulk` (MULTI/EXEC) for several, or `laterRaw` per job when delayed. Returns them in push order.
+    @discardableResult
+    public func dispatch(_ job: PendingJob, on queue: RedisQueue) async throws -> [DispatchedJob] {
+        let payloads = try payloads(for: job)
+        let name = queue.keys(job.queue).name
+        if let delay = job.delay {
+            let availableAt = queue.now + delay
+            var pushed: [DispatchedJob] = []
+            for payload in payloads {
+                try await queue.laterRaw(payload.rawBytes, availableAt: availableAt, queue: name)
+                pushed.append(dispatched(payload, queue: name, availableAt: availableAt))
+            }
+            return pushed
+        }
+        if payloads.count == 1 {
+            try await queue.pushRaw(payloads[0].rawBytes, queue: name)
+        } else {
+            try await queue.bulk(payloads.map(\.rawBytes), queue: name)
+        }
+        return payloads.map { dispatched($0, queue: name, availableAt: nil) }
+    }
+
+    /// The `job.count` payloads `dispatch` would push, each with a fresh identity (and IV when encrypted).
+    public func payloads(for job: PendingJob) throws -> [Payload] {
+        try job.validate()
+        let command = try serializedCommand(job)
+        let options = try job.payloadOptions()
+        return try (0..<job.count).map { _ in try payload(job, command: command, options: options, identity: makeIdentity()) }
+    }
+
+    /// One payload of `job` with the given identity.
+    public func payload(for job: PendingJob, identity: PayloadIdentity) throws -> Payload {
+        try job.validate()
+        return try payload(job, command: try serializedCommand(job), options: try job.payloadOptions(), identity: identity)
+    }
+
+    /// `serialize(clone $job)`: the plain command (before any encryption).
+    public func serializedCommand(_ job: PendingJob) throws -> [UInt8] {
+        try job.validate()
+        return try CommandSerializer(version: job.version).serialize(job.jobClass, state: job.queueableState, shape: job.commandShape)
+    }
+
+    private func payload(_ job: PendingJob, command: [UInt8], options: JobOptions, identity: PayloadIdentity) throws -> Payload {
+        let body: QueuedJob.Command
+        if job.encrypted {
+            guard let encrypter else { throw DispatchError.encryptionNeedsAppKey }
+            body = .encrypted(try encrypter.encryptCommand(command))
+        } else {
+            body = .serialized(command)
+        }
+        let queued = QueuedJob(commandName: job.className, displayName: job.displayName, options: options, command: body)
+        return try PayloadBuilder(version: job.version).build(queued, delay: job.delay, identity: identity)
+    }
+
+    private func dispatched(_ payload: Payload, queue: String, availableAt: Int?) -> DispatchedJob {
+        DispatchedJob(uuid: payload.uuid ?? "", id: payload.id ?? "", queue: queue, availableAt: availableAt, payload: payload)
+    }
+}
