@@ -70,13 +70,22 @@ struct JobProcessor: Sendable {
     }
 
     private func runThroughMiddleware(_ context: JobContext, handler: any JobHandler) async throws {
+        let untilProcessing = bus.untilProcessingLock(context, handler: handler)
         let chain = services.middleware.reversed().reduce({ @Sendable (c: JobContext) async throws in
+            await untilProcessing?.release()
             try await handler.handle(c)
         }) { next, middleware in
             { @Sendable (c: JobContext) async throws in try await middleware.handle(c, next: next) }
         }
-        try await chain(context)
+        do { try await chain(context) } catch {
+            if context.releaseDelay == nil { await untilProcessing?.release() }
+            throw error
+        }
+        if context.releaseDelay == nil { await untilProcessing?.release() }
     }
+
+    /// Unique locks, chains and batches around the handler, as Laravel's `CallQueuedHandler`.
+    var bus: CallQueuedHandler { CallQueuedHandler(queue: queue, registry: registry, services: services) }
 
     /// After `handle()` returned: honour what the handler asked for, else delete (CallQueuedHandler@call).
     private func finishSuccessfully(_ job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
@@ -85,6 +94,9 @@ struct JobProcessor: Sendable {
             return .failed
         }
         if let delay = context.releaseDelay { return await release(job, delay: delay) }
+        do { try await bus.jobSucceeded(context, handler: handler) } catch {
+            return await handleException(error, job: job, context: context, handler: handler, policy: policy)
+        }
         return await delete(job)
     }
 
@@ -184,6 +196,7 @@ struct JobProcessor: Sendable {
         do { try await queue.delete(job) } catch {
             logger.error("could not delete a failed job", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }
+        await bus.jobFailed(context, handler: handler)
         await handler?.failed(context, error: error)
         await emit(.failed(job, exception: text))
     }

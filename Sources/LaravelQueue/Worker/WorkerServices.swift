@@ -13,6 +13,8 @@ public struct WorkerServices: Sendable {
     /// The Laravel version whose behaviour and messages Shuttle reproduces.
     public var laravelVersion: LaravelVersion
     public var logger: Logger
+    /// Unique locks, chains and batches of the jobs Shuttle runs (Laravel's `CallQueuedHandler` duties).
+    public var bus = BusServices()
 
     public init(cache: (any CacheStore)? = nil, failer: (any FailedJobProvider)? = nil, encrypter: Encrypter? = nil,
                 middleware: [any JobMiddleware] = [], laravelVersion: LaravelVersion = .v12,
