@@ -15,6 +15,8 @@ public struct QueueApplication: Sendable {
     public let failer: (any FailedJobProvider)?
     public let database: (any SQLConnection)?
     public let encrypter: Encrypter?
+    /// Unique locks, batches and chain targets for the PHP jobs Shuttle runs (spec §7).
+    public let bus: BusServices
     public let logger: Logger
 
     /// Connects everything. Errors are one line, naming what could not be reached.
@@ -42,12 +44,18 @@ public struct QueueApplication: Sendable {
         }
 
         let cache: any CacheStore
+        var locks: (any LockProvider)? = nil
         switch c.cache.store {
         case "redis":
             let cacheRedis = try await RedisConnection(configuration: redisConfiguration(c.cache.redisConnection))
             cache = RedisCacheStore(redis: cacheRedis, prefix: c.cache.redisStorePrefix)
+            let lockRedis = c.cache.redisLockConnection == c.redis ? redis
+                : try await RedisConnection(configuration: redisConfiguration(c.cache.redisLockConnection))
+            locks = RedisLockProvider(redis: lockRedis, prefix: c.cache.redisStorePrefix)
         case "database":
-            cache = DatabaseCacheStore(connection: try await openDatabase(), table: c.cache.databaseTable, prefix: c.cache.prefix)
+            let connection = try await openDatabase()
+            cache = DatabaseCacheStore(connection: connection, table: c.cache.databaseTable, prefix: c.cache.prefix)
+            locks = DatabaseLockProvider(connection: connection, prefix: c.cache.prefix)
         default:
             logger.notice("cache store is not shared with PHP: restart/pause signals and maxExceptions counters are local",
                           metadata: ["store": "\(c.cache.store)"])
@@ -75,8 +83,12 @@ public struct QueueApplication: Sendable {
             encrypter = try Encrypter(appKey: key, cipher: c.app.cipher,
                                       previousKeys: c.app.previousKeys.isEmpty ? nil : c.app.previousKeys.joined(separator: ","))
         }
+        // Batches live in the app's database; without one, batched jobs are run but not counted (and logged).
+        let batches = (try? await openDatabase()).map { DatabaseBatchRepository(connection: $0) }
+        let bus = BusServices(locks: locks, batches: batches, defaultConnection: c.connectionName,
+                              connections: [c.connectionName: queue])
         return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
-                                database: database, encrypter: encrypter, logger: logger)
+                                database: database, encrypter: encrypter, bus: bus, logger: logger)
     }
 
     /// Maps Laravel's connection values onto the client's; a host starting with `/` is a Unix socket.
@@ -90,7 +102,9 @@ public struct QueueApplication: Sendable {
 
     /// The worker services for this app: cache, failer, encrypter, the version's behaviour.
     public func workerServices(middleware: [any JobMiddleware] = []) -> WorkerServices {
-        WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: middleware,
-                       laravelVersion: configuration.version, logger: logger)
+        var services = WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: middleware,
+                                      laravelVersion: configuration.version, logger: logger)
+        services.bus = bus
+        return services
     }
 }
