@@ -5,7 +5,7 @@
 # snapshots the queue, and for each worker restores the identical jobs, resets Redis' stats and times the worker
 # from start to exit (--stop-when-empty). Prints per worker: jobs/s, peak RSS, Redis commands and Redis CPU µs
 # per job (INFO commandstats), Redis process CPU per job (INFO cpu), the per-command breakdown, and last
-# `ratio: R` (Shuttle's jobs/s over PHP's).
+# `ratio: R` (Shuttle's jobs/s over PHP's). Exits 1 when a worker did not process every job exactly once.
 #
 # The machine may be shared and loaded: each worker runs BENCH_ROUNDS times, alternating, and the best round counts.
 #

@@ -176,7 +176,8 @@ def main():
           f"Redis ≤{TARGETS['redis_usec']:.0f} µs/job {verdict(s['usec'] <= TARGETS['redis_usec'])} ({s['usec']:.1f}), "
           f"RSS ≤{TARGETS['rss_mb']:.0f} MB {verdict(s['rss'] <= TARGETS['rss_mb'])} ({s['rss']:.1f})")
     print(f"ratio: {ratio:.1f}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
