@@ -7,7 +7,7 @@ packages=(
   redis-server redis-tools                             # the queue
   postgresql postgresql-client                         # the app's database in tests
   php-cli php-redis php-sqlite3 php-pgsql php-laravel-framework  # the real Laravel for interop tests
-  procps python3
+  procps python3 time                                  # time: the benchmark's peak RSS (/usr/bin/time -v)
 )
 
 missing=()

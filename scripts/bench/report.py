@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The benchmark's table, from the files scripts/bench.sh leaves in its temp dir (one folder per worker).
+
+    report.py DIR JOBS CONCURRENCY
+
+Redis time per job comes from INFO commandstats. Redis counts a command run inside a Lua script both on its own
+row and inside the script's EVAL/EVALSHA time, so summing every row would count it twice: the MONITOR capture of a
+short calibration run tells which commands the worker sent and which its scripts called, and only the former are
+summed (the script rows are listed apart). "Process CPU" is Redis' own user+sys time (INFO cpu) over the run:
+commands plus network I/O and parsing, which commandstats leaves out.
+
+Each worker ran several rounds on identical jobs; each figure is its best round (preemption on a shared machine
+only ever adds time), the per-command breakdown is the round with the least Redis time.
+"""
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+SIDES = {"php": "PHP queue:work", "shuttle": "Shuttle"}
+BENCH_COMMANDS = {"config|resetstat"}  # sent by the bench itself
+TARGETS = {"speedup": 10.0, "redis_usec": 15.0, "rss_mb": 20.0}
+
+
+def key_values(path):
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def info(path):
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        if ":" in line and not line.startswith("#"):
+            k, v = line.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def commandstats(path):
+    stats = {}
+    for name, fields in info(path).items():
+        if name.startswith("cmdstat_"):
+            f = dict(kv.split("=", 1) for kv in fields.split(","))
+            stats[name[len("cmdstat_"):]] = (int(f["calls"]), int(f["usec"]))
+    return stats
+
+
+def monitor_origins(path):
+    """Per command name: (calls from clients, calls from Lua) seen under MONITOR."""
+    clients, lua = Counter(), Counter()
+    pattern = re.compile(r'^\d+\.\d+ \[\d+ ([^\]]+)\] "([^"]+)"(?: "([^"]*)")?')
+    p = Path(path)
+    for line in (p.read_text(errors="replace").splitlines() if p.exists() else []):
+        m = pattern.match(line)
+        if not m:
+            continue
+        name = m.group(2).lower()
+        (lua if m.group(1) == "lua" else clients)[name] += 1
+    return clients, lua
+
+
+def lua_share(name, origins):
+    """Fraction of a commandstats row's calls made from scripts ("script|load" looks up "script")."""
+    clients, lua = origins
+    base = name.split("|", 1)[0]
+    total = clients[base] + lua[base]
+    return lua[base] / total if total else 0.0
+
+
+def cpu_seconds(path):
+    i = info(path)
+    return float(i["used_cpu_user"]) + float(i["used_cpu_sys"])
+
+
+def max_rss_mb(path):
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", Path(path).read_text())
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def worker_cpu_seconds(path):
+    text = Path(path).read_text()
+    return sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+
+
+def measure(dir, origins, jobs):
+    """One round of one worker."""
+    r = key_values(dir / "result.txt")
+    stats = {k: v for k, v in commandstats(dir / "commandstats.txt").items() if k not in BENCH_COMMANDS}
+    own, scripted = [], []
+    for name, (calls, usec) in stats.items():
+        share = lua_share(name, origins)
+        if share < 1:
+            own.append((name, calls * (1 - share), usec * (1 - share)))
+        if share > 0:
+            scripted.append((name, calls * share, usec * share))
+    wall = int(r["wall_ns"]) / 1e9
+    return {
+        "wall": wall,
+        "rate": jobs / wall,
+        "rss": max_rss_mb(dir / "time.txt"),
+        "wcpu": worker_cpu_seconds(dir / "time.txt") * 1e6 / jobs,
+        "calls": sum(c for _, c, _ in own) / jobs,
+        "usec": sum(u for _, _, u in own) / jobs,
+        "cpu": (cpu_seconds(dir / "cpu.after") - cpu_seconds(dir / "cpu.before")) * 1e6 / jobs,
+        "own": sorted(own, key=lambda x: -x[2]),
+        "scripted": sorted(scripted, key=lambda x: -x[2]),
+        "result": r,
+    }
+
+
+# Each figure's best round: on a shared machine, preemption only ever adds time.
+BEST = {"wall": min, "rate": max, "rss": min, "wcpu": min, "calls": min, "usec": min, "cpu": min}
+
+
+def best_of(rounds):
+    best = {key: pick(r[key] for r in rounds) for key, pick in BEST.items()}
+    # The breakdown: the round whose Redis time was least disturbed.
+    quiet = min(rounds, key=lambda r: r["usec"])
+    best["own"], best["scripted"] = quiet["own"], quiet["scripted"]
+    return best
+
+
+def main():
+    base, jobs, concurrency = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    runs = {}
+    for side in SIDES:
+        origins = monitor_origins(base / side / "monitor.txt")
+        rounds = sorted((d for d in (base / side).iterdir() if d.is_dir()), key=lambda d: int(d.name))
+        runs[side] = [measure(d, origins, jobs) for d in rounds]
+        if not sum(origins[0].values()) + sum(origins[1].values()):
+            print(f"WARNING: no MONITOR capture for {side}: script-internal commands are counted twice", file=sys.stderr)
+    m = {side: best_of(runs[side]) for side in SIDES}
+    names = {"php": "PHP queue:work", "shuttle": f"Shuttle (c={concurrency})"}
+    rows = [
+        ("wall time (s)", "{:.2f}", "wall"),
+        ("jobs/s", "{:.0f}", "rate"),
+        ("peak RSS (MB)", "{:.1f}", "rss"),
+        ("worker CPU µs/job", "{:.1f}", "wcpu"),
+        ("Redis commands/job", "{:.2f}", "calls"),
+        ("Redis µs/job (commandstats)", "{:.1f}", "usec"),
+        ("Redis process CPU µs/job", "{:.1f}", "cpu"),
+    ]
+    n = len(runs["php"])
+    print(f"\n{jobs} no-op jobs (Shuttle\\Jobs\\Probe), Laravel 8 payloads, one worker process each; best of {n} rounds")
+    print(f"{'':30}{names['php']:>18}{names['shuttle']:>18}")
+    for label, fmt, key in rows:
+        print(f"{label:30}{fmt.format(m['php'][key]):>18}{fmt.format(m['shuttle'][key]):>18}")
+
+    for side in SIDES:
+        print(f"\n{names[side]}: Redis per job        calls      µs")
+        for name, calls, usec in m[side]["own"]:
+            print(f"  {name:32}{calls / jobs:>8.3f}{usec / jobs:>8.2f}")
+        for name, calls, usec in m[side]["scripted"]:
+            print(f"  {'(in scripts) ' + name:32}{calls / jobs:>8.3f}{usec / jobs:>8.2f}")
+
+    problems = []
+    print()
+    for side in SIDES:
+        for i, run in enumerate(runs[side], 1):
+            r = run["result"]
+            if (r["exit"], r["processed"], r["ready"], r["reserved"], r["delayed"], r["failed"]) != ("0", str(jobs), "0", "0", "0", "0"):
+                problems.append(side)
+            print(f"{side} round {i}: {run['rate']:.0f} jobs/s, exit {r['exit']}, processed {r['processed']}/{jobs}, "
+                  f"left ready {r['ready']} reserved {r['reserved']} delayed {r['delayed']}, failed {r['failed']}")
+    if problems:
+        print(f"WARNING: {', '.join(sorted(set(problems)))} did not finish cleanly with every job processed once (above)")
+
+    ratio = m["shuttle"]["rate"] / m["php"]["rate"]
+    s = m["shuttle"]
+    verdict = lambda ok: "ok" if ok else "MISSED"
+    print(f"targets: speed ≥{TARGETS['speedup']:.0f}× PHP {verdict(ratio >= TARGETS['speedup'])} ({ratio:.1f}×), "
+          f"Redis ≤{TARGETS['redis_usec']:.0f} µs/job {verdict(s['usec'] <= TARGETS['redis_usec'])} ({s['usec']:.1f}), "
+          f"RSS ≤{TARGETS['rss_mb']:.0f} MB {verdict(s['rss'] <= TARGETS['rss_mb'])} ({s['rss']:.1f})")
+    print(f"ratio: {ratio:.1f}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
