@@ -26,13 +26,14 @@ enum TimeoutRunner {
         return await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Void, any Error>?, Never>) in
             once.set(continuation)
             let timer = Task {
-                try? await Task.sleep(for: timeout)
+                // A cancelled sleep means the job finished first: resuming here would report a timeout.
+                do { try await Task.sleep(for: timeout) } catch { return }
                 once.resume(nil)
             }
             Task {
                 let result = await work.result
-                timer.cancel()
                 once.resume(result)
+                timer.cancel()
             }
         }
     }
