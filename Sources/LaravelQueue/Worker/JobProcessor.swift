@@ -33,7 +33,7 @@ struct JobProcessor: Sendable {
             // Not ours: the worker hands such jobs back before they get here.
             return await handBack(job, to: nil)
         }
-        let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff)
+        let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
             let context = JobContext(job: job, command: nil, logger: logger)
