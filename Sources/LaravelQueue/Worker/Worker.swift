@@ -94,6 +94,7 @@ public final class Worker: Sendable {
         var lastMaintenance: ContinuousClock.Instant? = nil
         var pausedQueues: Set<String> = []
         var handBackBackoff: Duration = .zero
+        var migratedBeforeThisRound = false
             while true {
                 if let exit = stopCondition(started: started) {
                     state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
@@ -101,6 +102,7 @@ public final class Worker: Sendable {
                 }
                 if lastMaintenance == nil || ContinuousClock.now - lastMaintenance! >= maintenanceInterval {
                     lastMaintenance = .now
+                    migratedBeforeThisRound = true
                     if await restartRequested(since: restartMarker) {
                         return await drain(.stopped(reason: "restart signal"))
                     }
@@ -120,6 +122,8 @@ public final class Worker: Sendable {
                     continue
                 }
                 var ran = 0, handedBack = 0, popped = false
+                let roundFollowsMigration = migratedBeforeThisRound
+                migratedBeforeThisRound = false
                 for name in options.queues where !pausedQueues.contains(name) {
                     guard free > 0 else { break }
                     let result: PopResult
@@ -160,7 +164,12 @@ public final class Worker: Sendable {
                 }
                 if ran > 0 { handBackBackoff = .zero }
                 if !popped {
-                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
+                    if options.stopWhenEmpty && inFlightCount == 0 {
+                        // Laravel migrates before every pop: only call the queues empty right after a migration,
+                        // or a job released with no delay (or just due) would be left behind.
+                        if !roundFollowsMigration { lastMaintenance = nil; continue }
+                        return await drain(.stopped(reason: "queue empty"))
+                    }
                     await idle(firstQueue: options.queues.first { !pausedQueues.contains($0) })
                 } else if options.rest > 0 {
                     try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
