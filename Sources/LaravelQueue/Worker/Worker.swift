@@ -12,6 +12,8 @@ import Synchronization
 public final class Worker: Sendable {
     public let queue: RedisQueue
     public let options: WorkerOptions
+    /// `--queue`, or the connection's default queue when none is given (as Laravel does).
+    let queues: [String]
     let registry: JobRegistry
     let services: WorkerServices
     /// Bound on how stale migration and the restart/pause checks may be.
@@ -39,6 +41,7 @@ public final class Worker: Sendable {
         self.queue = queue
         self.registry = registry
         self.options = options
+        self.queues = options.effectiveQueues(default: queue.defaultQueue)
         self.services = services
         self.maintenanceInterval = maintenanceInterval
         self.timeoutGrace = timeoutGrace
@@ -75,7 +78,7 @@ public final class Worker: Sendable {
             timeout: options.timeout, timeoutGrace: timeoutGrace,
             onStuckHandler: { [weak self] in self?.markStuck() })
         logger.info("worker started", metadata: [
-            "queues": "\(options.queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
+            "queues": "\(queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
             "handlers": "\(registry.registeredClasses.count)",
         ])
 
@@ -95,6 +98,7 @@ public final class Worker: Sendable {
         var pausedQueues: Set<String> = []
         var handBackBackoff: Duration = .zero
         var migratedBeforeThisRound = false
+        var quarantineSwept = false
             while true {
                 if let exit = stopCondition(started: started) {
                     state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
@@ -107,6 +111,7 @@ public final class Worker: Sendable {
                         return await drain(.stopped(reason: "restart signal"))
                     }
                     pausedQueues = await readPausedQueues()
+                    if !quarantineSwept { quarantineSwept = await sweepQuarantine(processor: processor) }
                     await migrateAll(except: pausedQueues)
                 }
                 if state.withLock({ $0.paused }) {
@@ -117,6 +122,7 @@ public final class Worker: Sendable {
                 if options.maxJobs > 0 {
                     free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })
                 }
+                if options.once { free = min(free, 1) }
                 if free <= 0 {
                     await signal.wait(timeout: maintenanceInterval)
                     continue
@@ -124,7 +130,7 @@ public final class Worker: Sendable {
                 var ran = 0, handedBack = 0, popped = false
                 let roundFollowsMigration = migratedBeforeThisRound
                 migratedBeforeThisRound = false
-                for name in options.queues where !pausedQueues.contains(name) {
+                for name in queues where !pausedQueues.contains(name) {
                     guard free > 0 else { break }
                     let result: PopResult
                     do {
@@ -137,7 +143,7 @@ public final class Worker: Sendable {
                     }
                     if result.isEmpty { continue }
                     popped = true
-                    await reject(result, processor: processor)
+                    if await !reject(result, processor: processor) { quarantineSwept = false }
                     for job in result.jobs {
                         free -= 1
                         if registry.handler(for: job.className) == nil {
@@ -153,6 +159,11 @@ public final class Worker: Sendable {
                         }
                     }
                     // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
+                }
+                if options.once {
+                    // `--once`: the next job, or (like Laravel) one `--sleep` when there was none.
+                    if !popped { await signal.wait(timeout: sleepDuration) }
+                    return await drain(.stopped(reason: "once"))
                 }
                 if popped && ran == 0 && handedBack > 0 {
                     handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
@@ -170,7 +181,7 @@ public final class Worker: Sendable {
                         if !roundFollowsMigration { lastMaintenance = nil; continue }
                         return await drain(.stopped(reason: "queue empty"))
                     }
-                    await idle(firstQueue: options.queues.first { !pausedQueues.contains($0) })
+                    await idle(firstQueue: queues.first { !pausedQueues.contains($0) })
                 } else if options.rest > 0 {
                     try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
                 }
@@ -267,7 +278,7 @@ public final class Worker: Sendable {
     // MARK: Maintenance
 
     private func migrateAll(except paused: Set<String>) async {
-        for name in options.queues where !paused.contains(name) {
+        for name in queues where !paused.contains(name) {
             do { try await queue.migrate(queue: name) } catch {
                 logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
@@ -275,14 +286,11 @@ public final class Worker: Sendable {
     }
 
     /// Elements that were not jobs, or jobs Shuttle cannot decode: each becomes a failed job, never a drop.
-    private func reject(_ result: PopResult, processor: JobProcessor) async {
+    /// Returns false when some could not be recorded (they stay in quarantine or reserved).
+    private func reject(_ result: PopResult, processor: JobProcessor) async -> Bool {
+        var allRecorded = true
         for element in result.quarantined {
-            await processor.recordFailure(connection: queue.connectionName, queue: element.queue, payload: element.bytes,
-                                          exception: JobException("Shuttle\\InvalidPayloadException", element.reason, file: "shuttle", line: 0).phpText)
-            do { try await queue.removeQuarantined(element) } catch {
-                logger.error("could not clear a quarantined element", metadata: ["error": "\(error)"])
-            }
-            await processor.emit(.rejected(queue: element.queue, bytes: element.bytes, reason: element.reason))
+            allRecorded = await recordQuarantined(element, processor: processor) && allRecorded
         }
         for bad in result.undecodable {
             let job = RedisJob(connectionName: queue.connectionName, queue: bad.queue, rawBody: bad.rawBody,
@@ -290,6 +298,36 @@ public final class Worker: Sendable {
             await processor.fail(job, context: JobContext(job: job, command: nil, logger: logger), handler: nil,
                                  error: JobException("Shuttle\\InvalidPayloadException", bad.reason, file: "shuttle", line: 0))
         }
+        return allRecorded
+    }
+
+    private func recordQuarantined(_ element: QuarantinedElement, processor: JobProcessor) async -> Bool {
+        let text = JobException("Shuttle\\InvalidPayloadException", element.reason, file: "shuttle", line: 0).phpText
+        guard await processor.recordFailure(connection: queue.connectionName, queue: element.queue, payload: element.bytes, exception: text) else {
+            return false
+        }
+        do { try await queue.removeQuarantined(element) } catch {
+            logger.error("could not clear a quarantined element", metadata: ["error": "\(error)"])
+        }
+        await processor.emit(.rejected(queue: element.queue, bytes: element.bytes, reason: element.reason))
+        return true
+    }
+
+    /// Records what an earlier run left in quarantine (it stopped, or the failed-job store was down,
+    /// between the pop and the record). Returns false while some remain.
+    private func sweepQuarantine(processor: JobProcessor) async -> Bool {
+        var done = true
+        for name in queues {
+            do {
+                for element in try await queue.quarantined(queue: name) {
+                    done = await recordQuarantined(element, processor: processor) && done
+                }
+            } catch {
+                logger.error("could not read the quarantine list", metadata: ["queue": "\(name)", "error": "\(error)"])
+                done = false
+            }
+        }
+        return done
     }
 
     static let restartKey = "illuminate:queue:restart"
@@ -330,9 +368,9 @@ public final class Worker: Sendable {
         guard let cache = services.cache, (services.laravelVersion >= LaravelVersion(12, 40)) else { return [] }
         var paused: Set<String> = []
         if (services.laravelVersion >= LaravelVersion(13, 25)), let all = try? await cache.get("illuminate:queues:paused"), Self.isTruthy(all) {
-            return Set(options.queues)
+            return Set(queues)
         }
-        for name in options.queues {
+        for name in queues {
             if let v = try? await cache.get("illuminate:queue:paused:\(queue.connectionName):\(name)"), Self.isTruthy(v) {
                 paused.insert(name)
             }
