@@ -248,20 +248,23 @@ public final class Worker: Sendable {
         signal.signal()
     }
 
-    /// A Swift job that outlives half of `retry_after` gets its reservation pushed forward, so no PHP worker's
+    /// A Swift job that outlives a third of `retry_after` gets its reservation pushed forward, so no PHP worker's
     /// migration starts it a second time (Laravel itself has no such heartbeat, spec §3.10).
+    ///
+    /// Scores are whole seconds, so a reservation may last only `retry_after - 1` s: renewing at a third,
+    /// checked every twelfth, stays inside that even for a `retry_after` of 2 s.
     private func keepReservations() async {
-        let half = Duration.seconds(max(queue.retryAfter, 2)) / 2
-        let tick = min(half / 2, .seconds(5))
+        let due = Duration.seconds(max(queue.retryAfter, 2)) / 3
+        let tick = min(due / 4, .seconds(5))
         while true {
             try? await Task.sleep(for: tick)
-            let (stopping, due) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
+            let (stopping, renewals) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
                 let now = ContinuousClock.now
-                let due = s.inFlight.filter { now - $0.value.renewedAt >= half }.map { ($0.key, $0.value.job) }
-                return (s.stopReason != nil && s.inFlight.isEmpty, due)
+                let renewals = s.inFlight.filter { now - $0.value.renewedAt >= due }.map { ($0.key, $0.value.job) }
+                return (s.stopReason != nil && s.inFlight.isEmpty, renewals)
             }
             if stopping || Task.isCancelled { return }
-            for (id, job) in due {
+            for (id, job) in renewals {
                 do {
                     let renewed = try await queue.renewReservation(job)
                     state.withLock { s in s.inFlight[id]?.renewedAt = .now }
