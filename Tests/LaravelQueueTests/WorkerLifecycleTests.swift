@@ -167,6 +167,7 @@ final class WorkerLifecycleTests: XCTestCase {
             XCTAssertEqual(exit, .stopped(reason: "queue empty"))
             XCTAssertEqual(handler.runs, 0, "\(version)")
             XCTAssertEqual(handler.failedCalls, 1)
+            XCTAssertTrue(handler.failedHookHadCommand, "failed() sees the command")
             let rows = try await bed.failedJobs()
             XCTAssertEqual(rows.map(\.exception), [text])
             XCTAssertEqual(rows.map(\.payload), [exhausted])

@@ -159,7 +159,7 @@ final class EventRecorder: JobMiddleware {
 final class TestHandler: JobHandler {
     typealias Body = @Sendable (JobContext) async throws -> Void
     private let body: Body
-    private let counts = Mutex<(runs: Int, failedCalls: Int, failedErrors: [String])>((0, 0, []))
+    private let counts = Mutex<(runs: Int, failedCalls: Int, failedErrors: [String], failedWithCommand: Bool)>((0, 0, [], false))
 
     init(_ body: @escaping Body = { _ in }) { self.body = body }
 
@@ -169,8 +169,10 @@ final class TestHandler: JobHandler {
     }
 
     func failed(_ context: JobContext, error: any Error) async {
-        counts.withLock { $0.failedCalls += 1; $0.failedErrors.append(String(describing: error)) }
+        let hasCommand = context.command != nil
+        counts.withLock { $0.failedCalls += 1; $0.failedErrors.append(String(describing: error)); $0.failedWithCommand = hasCommand }
     }
+    var failedHookHadCommand: Bool { counts.withLock { $0.failedWithCommand } }
 
     var runs: Int { counts.withLock { $0.runs } }
     var failedCalls: Int { counts.withLock { $0.failedCalls } }

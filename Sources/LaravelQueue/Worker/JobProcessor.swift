@@ -36,7 +36,9 @@ struct JobProcessor: Sendable {
         let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
-            let context = JobContext(job: job, command: nil, logger: logger)
+            // The `failed` hook still gets the command, as CallQueuedHandler::failed unserializes it.
+            let command = try? CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
+            let context = JobContext(job: job, command: command, logger: logger)
             await fail(job, context: context, handler: handler,
                        error: JobException.maxAttemptsExceeded(job.name, version: services.laravelVersion))
             return .failed
