@@ -37,10 +37,17 @@ public final class DatabaseUuidFailedJobProvider: FailedJobProvider {
         guard let uuid = Self.uuid(in: payload) else {
             throw InvalidPayload(reason: "payload has no string \"uuid\"")
         }
+        return try await log(connection: queueConnection, queue: queue, payloadText: body, exception: exception, uuid: uuid)
+    }
+
+    @discardableResult
+    public func log(connection queueConnection: String, queue: String, payloadText: String, exception: String, uuid: String)
+        async throws -> String?
+    {
         try await connection.execute(
             "insert into \(quotedTable) (\"uuid\", \"connection\", \"queue\", \"payload\", \"exception\", \"failed_at\") "
                 + "values (?, ?, ?, ?, ?, ?)",
-            [.text(uuid), .text(queueConnection), .text(queue), .text(body), .text(exception), .text(timestamp(now()))])
+            [.text(uuid), .text(queueConnection), .text(queue), .text(payloadText), .text(exception), .text(timestamp(now()))])
         return uuid
     }
 

@@ -33,10 +33,12 @@ struct JobProcessor: Sendable {
             // Not ours: the worker hands such jobs back before they get here.
             return await handBack(job, to: nil)
         }
-        let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff)
+        let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
-            let context = JobContext(job: job, command: nil, logger: logger)
+            // The `failed` hook still gets the command, as CallQueuedHandler::failed unserializes it.
+            let command = try? CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
+            let context = JobContext(job: job, command: command, logger: logger)
             await fail(job, context: context, handler: handler,
                        error: JobException.maxAttemptsExceeded(job.name, version: services.laravelVersion))
             return .failed
@@ -189,10 +191,11 @@ struct JobProcessor: Sendable {
     }
 
     /// `Job::fail`: record the failed job, take it off the queue, run the handler's `failed` hook.
-    /// The row is written before the ZREM (Laravel does the reverse) so a crash in between cannot lose it.
+    /// The row is written before the ZREM (Laravel does the reverse) so a crash in between cannot lose it;
+    /// when the row cannot be written the job stays reserved and comes back after `retry_after`.
     func fail(_ job: RedisJob, context: JobContext, handler: (any JobHandler)?, error: any Error) async {
         let text = JobException.phpText(for: error)
-        await recordFailure(connection: job.connectionName, queue: job.queue, payload: job.rawBody, exception: text)
+        guard await recordFailure(connection: job.connectionName, queue: job.queue, payload: job.rawBody, exception: text) else { return }
         do { try await queue.delete(job) } catch {
             logger.error("could not delete a failed job", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }
@@ -201,16 +204,10 @@ struct JobProcessor: Sendable {
         await emit(.failed(job, exception: text))
     }
 
-    func recordFailure(connection: String, queue: String, payload: [UInt8], exception: String) async {
-        guard let failer = services.failer else {
-            logger.error("job failed and no failed-job store is configured", metadata: ["queue": "\(queue)", "exception": "\(exception)"])
-            return
-        }
-        do {
-            _ = try await failer.log(connection: connection, queue: queue, payload: payload, exception: exception)
-        } catch {
-            logger.critical("could not record a failed job", metadata: ["queue": "\(queue)", "error": "\(error)", "payload": "\(String(decoding: payload, as: UTF8.self))"])
-        }
+    /// True when recorded (or there is no failed-job store).
+    func recordFailure(connection: String, queue: String, payload: [UInt8], exception: String) async -> Bool {
+        await FailedJobRecorder(failer: services.failer, logger: logger)
+            .record(connection: connection, queue: queue, payload: payload, exception: exception)
     }
 
     func emit(_ event: JobEvent) async {

@@ -12,6 +12,8 @@ import Synchronization
 public final class Worker: Sendable {
     public let queue: RedisQueue
     public let options: WorkerOptions
+    /// `--queue`, or the connection's default queue when none is given (as Laravel does).
+    let queues: [String]
     let registry: JobRegistry
     let services: WorkerServices
     /// Bound on how stale migration and the restart/pause checks may be.
@@ -39,6 +41,7 @@ public final class Worker: Sendable {
         self.queue = queue
         self.registry = registry
         self.options = options
+        self.queues = options.effectiveQueues(default: queue.defaultQueue)
         self.services = services
         self.maintenanceInterval = maintenanceInterval
         self.timeoutGrace = timeoutGrace
@@ -75,7 +78,7 @@ public final class Worker: Sendable {
             timeout: options.timeout, timeoutGrace: timeoutGrace,
             onStuckHandler: { [weak self] in self?.markStuck() })
         logger.info("worker started", metadata: [
-            "queues": "\(options.queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
+            "queues": "\(queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
             "handlers": "\(registry.registeredClasses.count)",
         ])
 
@@ -94,6 +97,8 @@ public final class Worker: Sendable {
         var lastMaintenance: ContinuousClock.Instant? = nil
         var pausedQueues: Set<String> = []
         var handBackBackoff: Duration = .zero
+        var migratedBeforeThisRound = false
+        var quarantineSwept = false
             while true {
                 if let exit = stopCondition(started: started) {
                     state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
@@ -101,10 +106,12 @@ public final class Worker: Sendable {
                 }
                 if lastMaintenance == nil || ContinuousClock.now - lastMaintenance! >= maintenanceInterval {
                     lastMaintenance = .now
+                    migratedBeforeThisRound = true
                     if await restartRequested(since: restartMarker) {
                         return await drain(.stopped(reason: "restart signal"))
                     }
                     pausedQueues = await readPausedQueues()
+                    if !quarantineSwept { quarantineSwept = await sweepQuarantine(processor: processor) }
                     await migrateAll(except: pausedQueues)
                 }
                 if state.withLock({ $0.paused }) {
@@ -115,12 +122,15 @@ public final class Worker: Sendable {
                 if options.maxJobs > 0 {
                     free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })
                 }
+                if options.once { free = min(free, 1) }
                 if free <= 0 {
                     await signal.wait(timeout: maintenanceInterval)
                     continue
                 }
                 var ran = 0, handedBack = 0, popped = false
-                for name in options.queues where !pausedQueues.contains(name) {
+                let roundFollowsMigration = migratedBeforeThisRound
+                migratedBeforeThisRound = false
+                for name in queues where !pausedQueues.contains(name) {
                     guard free > 0 else { break }
                     let result: PopResult
                     do {
@@ -133,7 +143,7 @@ public final class Worker: Sendable {
                     }
                     if result.isEmpty { continue }
                     popped = true
-                    await reject(result, processor: processor)
+                    if await !reject(result, processor: processor) { quarantineSwept = false }
                     for job in result.jobs {
                         free -= 1
                         if registry.handler(for: job.className) == nil {
@@ -150,6 +160,11 @@ public final class Worker: Sendable {
                     }
                     // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
                 }
+                if options.once {
+                    // `--once`: the next job, or (like Laravel) one `--sleep` when there was none.
+                    if !popped { await signal.wait(timeout: sleepDuration) }
+                    return await drain(.stopped(reason: "once"))
+                }
                 if popped && ran == 0 && handedBack > 0 {
                     // Nothing here is Shuttle's to run: for --stop-when-empty that is an empty queue.
                     if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
@@ -162,8 +177,13 @@ public final class Worker: Sendable {
                 }
                 if ran > 0 { handBackBackoff = .zero }
                 if !popped {
-                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
-                    await idle(firstQueue: options.queues.first { !pausedQueues.contains($0) })
+                    if options.stopWhenEmpty && inFlightCount == 0 {
+                        // Laravel migrates before every pop: only call the queues empty right after a migration,
+                        // or a job released with no delay (or just due) would be left behind.
+                        if !roundFollowsMigration { lastMaintenance = nil; continue }
+                        return await drain(.stopped(reason: "queue empty"))
+                    }
+                    await idle(firstQueue: queues.first { !pausedQueues.contains($0) })
                 } else if options.rest > 0 {
                     try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
                 }
@@ -230,20 +250,23 @@ public final class Worker: Sendable {
         signal.signal()
     }
 
-    /// A Swift job that outlives half of `retry_after` gets its reservation pushed forward, so no PHP worker's
+    /// A Swift job that outlives a third of `retry_after` gets its reservation pushed forward, so no PHP worker's
     /// migration starts it a second time (Laravel itself has no such heartbeat, spec §3.10).
+    ///
+    /// Scores are whole seconds, so a reservation may last only `retry_after - 1` s: renewing at a third,
+    /// checked every twelfth, stays inside that even for a `retry_after` of 2 s.
     private func keepReservations() async {
-        let half = Duration.seconds(max(queue.retryAfter, 2)) / 2
-        let tick = min(half / 2, .seconds(5))
+        let due = Duration.seconds(max(queue.retryAfter, 2)) / 3
+        let tick = min(due / 4, .seconds(5))
         while true {
             try? await Task.sleep(for: tick)
-            let (stopping, due) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
+            let (stopping, renewals) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
                 let now = ContinuousClock.now
-                let due = s.inFlight.filter { now - $0.value.renewedAt >= half }.map { ($0.key, $0.value.job) }
-                return (s.stopReason != nil && s.inFlight.isEmpty, due)
+                let renewals = s.inFlight.filter { now - $0.value.renewedAt >= due }.map { ($0.key, $0.value.job) }
+                return (s.stopReason != nil && s.inFlight.isEmpty, renewals)
             }
             if stopping || Task.isCancelled { return }
-            for (id, job) in due {
+            for (id, job) in renewals {
                 do {
                     let renewed = try await queue.renewReservation(job)
                     state.withLock { s in s.inFlight[id]?.renewedAt = .now }
@@ -260,7 +283,7 @@ public final class Worker: Sendable {
     // MARK: Maintenance
 
     private func migrateAll(except paused: Set<String>) async {
-        for name in options.queues where !paused.contains(name) {
+        for name in queues where !paused.contains(name) {
             do { try await queue.migrate(queue: name) } catch {
                 logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
@@ -268,14 +291,11 @@ public final class Worker: Sendable {
     }
 
     /// Elements that were not jobs, or jobs Shuttle cannot decode: each becomes a failed job, never a drop.
-    private func reject(_ result: PopResult, processor: JobProcessor) async {
+    /// Returns false when some could not be recorded (they stay in quarantine or reserved).
+    private func reject(_ result: PopResult, processor: JobProcessor) async -> Bool {
+        var allRecorded = true
         for element in result.quarantined {
-            await processor.recordFailure(connection: queue.connectionName, queue: element.queue, payload: element.bytes,
-                                          exception: JobException("Shuttle\\InvalidPayloadException", element.reason, file: "shuttle", line: 0).phpText)
-            do { try await queue.removeQuarantined(element) } catch {
-                logger.error("could not clear a quarantined element", metadata: ["error": "\(error)"])
-            }
-            await processor.emit(.rejected(queue: element.queue, bytes: element.bytes, reason: element.reason))
+            allRecorded = await recordQuarantined(element, processor: processor) && allRecorded
         }
         for bad in result.undecodable {
             let job = RedisJob(connectionName: queue.connectionName, queue: bad.queue, rawBody: bad.rawBody,
@@ -283,6 +303,36 @@ public final class Worker: Sendable {
             await processor.fail(job, context: JobContext(job: job, command: nil, logger: logger), handler: nil,
                                  error: JobException("Shuttle\\InvalidPayloadException", bad.reason, file: "shuttle", line: 0))
         }
+        return allRecorded
+    }
+
+    private func recordQuarantined(_ element: QuarantinedElement, processor: JobProcessor) async -> Bool {
+        let text = JobException("Shuttle\\InvalidPayloadException", element.reason, file: "shuttle", line: 0).phpText
+        guard await processor.recordFailure(connection: queue.connectionName, queue: element.queue, payload: element.bytes, exception: text) else {
+            return false
+        }
+        do { try await queue.removeQuarantined(element) } catch {
+            logger.error("could not clear a quarantined element", metadata: ["error": "\(error)"])
+        }
+        await processor.emit(.rejected(queue: element.queue, bytes: element.bytes, reason: element.reason))
+        return true
+    }
+
+    /// Records what an earlier run left in quarantine (it stopped, or the failed-job store was down,
+    /// between the pop and the record). Returns false while some remain.
+    private func sweepQuarantine(processor: JobProcessor) async -> Bool {
+        var done = true
+        for name in queues {
+            do {
+                for element in try await queue.quarantined(queue: name) {
+                    done = await recordQuarantined(element, processor: processor) && done
+                }
+            } catch {
+                logger.error("could not read the quarantine list", metadata: ["queue": "\(name)", "error": "\(error)"])
+                done = false
+            }
+        }
+        return done
     }
 
     static let restartKey = "illuminate:queue:restart"
@@ -323,9 +373,9 @@ public final class Worker: Sendable {
         guard let cache = services.cache, (services.laravelVersion >= LaravelVersion(12, 40)) else { return [] }
         var paused: Set<String> = []
         if (services.laravelVersion >= LaravelVersion(13, 25)), let all = try? await cache.get("illuminate:queues:paused"), Self.isTruthy(all) {
-            return Set(options.queues)
+            return Set(queues)
         }
-        for name in options.queues {
+        for name in queues {
             if let v = try? await cache.get("illuminate:queue:paused:\(queue.connectionName):\(name)"), Self.isTruthy(v) {
                 paused.insert(name)
             }
