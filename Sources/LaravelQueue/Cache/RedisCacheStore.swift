@@ -20,10 +20,12 @@ public struct RedisCacheStore: CacheStore {
         return Self.decode(bytes)
     }
 
+    @discardableResult
     public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool {
         try await redis.send(RedisCommand("SETEX", [.key(prefix + key), .value(String(max(1, seconds))), .value(Self.encode(value))])) == .simpleString("OK")
     }
 
+    @discardableResult
     public func forever(_ key: String, _ value: PHPValue) async throws -> Bool {
         try await redis.send(RedisCommand("SET", [.key(prefix + key), .value(Self.encode(value))])) == .simpleString("OK")
     }

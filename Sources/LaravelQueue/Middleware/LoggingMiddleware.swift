@@ -14,7 +14,8 @@ public struct LoggingMiddleware: JobMiddleware {
         case .processed(let job, let runtime):
             var m = meta(job)
             m["runtime_ms"] = "\(Int(runtime * 1000))"
-            logger.info("processed", metadata: m)
+            // Debug, not info: a line per job costs a write per job, which shows at thousands of jobs a second.
+            logger.debug("processed", metadata: m)
         case .released(let job, let delay):
             var m = meta(job)
             m["delay"] = "\(delay)"

@@ -22,12 +22,13 @@ struct JobProcessor: Sendable {
     let backoff: String
     let timeout: Int
     /// How long a timed-out handler may ignore cancellation before the worker gives up on it.
-    let timeoutGrace: Duration
-    let onStuckHandler: @Sendable () -> Void
+    /// Shares round trips between the deletes of jobs finishing at the same time.
+    let deletes: DeleteCoalescer
 
     var logger: Logger { services.logger }
 
-    func process(_ job: RedisJob) async -> JobOutcome {
+    /// - Parameter watch: the worker's watchdog entry for this job: the timeout is armed on it.
+    func process(_ job: RedisJob, watch: JobWatch = JobWatch()) async -> JobOutcome {
         await emit(.reserved(job))
         guard let handler = registry.handler(for: job.className) else {
             // Not ours: the worker hands such jobs back before they get here.
@@ -56,18 +57,28 @@ struct JobProcessor: Sendable {
         let context = JobContext(job: job, command: command, logger: logger)
         let jobTimeout = job.payload.timeout ?? timeout
         let started = ContinuousClock.now
-        let result = await TimeoutRunner.run(seconds: jobTimeout, grace: timeoutGrace) {
+        watch.arm(seconds: jobTimeout) {
+            _ = await handleTimeout(job: job, context: context, handler: handler, policy: policy)
+        }
+        let result: Result<Void, any Error>
+        do {
             try await runThroughMiddleware(context, handler: handler)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        // Timed out: the watchdog cancelled the handler and applied the timeout rules; whatever the
+        // handler did after its deadline does not count (PHP's worker would have been killed).
+        guard watch.disarm() else {
+            await watch.timeoutHandled()
+            return .timedOut(failed: false)
         }
         switch result {
-        case .finished(.success):
+        case .success:
             await emit(.processed(job, runtime: seconds(since: started)))
             return await finishSuccessfully(job, context: context, handler: handler, policy: policy)
-        case .finished(.failure(let error)):
+        case .failure(let error):
             return await handleException(error, job: job, context: context, handler: handler, policy: policy)
-        case .timedOut(let stuck):
-            if stuck { onStuckHandler() }
-            return await handleTimeout(job: job, context: context, handler: handler, policy: policy)
         }
     }
 
@@ -124,7 +135,7 @@ struct JobProcessor: Sendable {
 
     /// Spec §6.5: fail when attempts are used up, count towards maxExceptions, fail on `failOnTimeout`;
     /// otherwise leave it reserved so it runs again after `retry_after`, as a killed PHP worker does.
-    private func handleTimeout(job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
+    func handleTimeout(job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
         let error = JobException.timedOut(job.name, version: services.laravelVersion)
         logger.error("job timed out", metadata: ["job": "\(job.name)", "uuid": "\(job.uuid ?? "")", "attempt": "\(job.attempts)"])
         if policy.willExceed(attempts: job.attempts, now: queue.now) {
@@ -161,7 +172,7 @@ struct JobProcessor: Sendable {
 
     func delete(_ job: RedisJob) async -> JobOutcome {
         do {
-            try await queue.delete(job)
+            try await deletes.delete(job)
             await emit(.deleted(job))
         } catch {
             logger.error("could not delete a finished job; it will run again after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])

@@ -33,6 +33,7 @@ public final class Worker: Sendable {
 
     struct InFlightJob {
         let job: RedisJob
+        let watch: JobWatch
         var renewedAt: ContinuousClock.Instant
     }
 
@@ -75,30 +76,31 @@ public final class Worker: Sendable {
         let started = ContinuousClock.now
         let processor = JobProcessor(
             queue: queue, registry: registry, services: services, tries: options.tries, backoff: options.backoff,
-            timeout: options.timeout, timeoutGrace: timeoutGrace,
-            onStuckHandler: { [weak self] in self?.markStuck() })
+            timeout: options.timeout, deletes: DeleteCoalescer(queue: queue))
         logger.info("worker started", metadata: [
             "queues": "\(queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
             "handlers": "\(registry.registeredClasses.count)",
         ])
 
-        let exit: WorkerExit = await withDiscardingTaskGroup { group in
-            group.addTask { await self.keepReservations() }
-            let exit = await loop(group: &group, started: started, processor: processor)
-            group.cancelAll()
-            return exit
-        }
+        // Jobs run as tasks of their own (not children of a group) so a job stuck past its timeout cannot
+        // keep `run()` from returning: the process must be able to exit, as PHP's does.
+        let keeper = Task { await self.keepReservations() }
+        let watchdog = Task { await self.watchTimeouts() }
+        let exit = await loop(started: started, processor: processor)
+        keeper.cancel()
+        watchdog.cancel()
         logger.info("worker stopped", metadata: ["exit": "\(exit)", "processed": "\(jobsProcessed)"])
         return exit
     }
 
-    private func loop(group: inout DiscardingTaskGroup, started: ContinuousClock.Instant, processor: JobProcessor) async -> WorkerExit {
+    private func loop(started: ContinuousClock.Instant, processor: JobProcessor) async -> WorkerExit {
         let restartMarker = await readRestartMarker()
         var lastMaintenance: ContinuousClock.Instant? = nil
         var pausedQueues: Set<String> = []
         var handBackBackoff: Duration = .zero
         var migratedBeforeThisRound = false
         var quarantineSwept = false
+        var lastPop = ContinuousClock.now
             while true {
                 if let exit = stopCondition(started: started) {
                     state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
@@ -127,6 +129,14 @@ public final class Worker: Sendable {
                     await signal.wait(timeout: maintenanceInterval)
                     continue
                 }
+                // Fill slots in batches: while jobs run, wait a moment (bounded by `refillWindow` since the last
+                // pop) for a quarter of the slots to free, so one pop round trip serves many jobs.
+                let sinceLastPop = ContinuousClock.now - lastPop
+                if free < refillBatch && inFlightCount > 0 && sinceLastPop < refillWindow {
+                    await signal.wait(timeout: refillWindow - sinceLastPop)
+                    continue
+                }
+                lastPop = .now
                 var ran = 0, handedBack = 0, popped = false
                 let roundFollowsMigration = migratedBeforeThisRound
                 migratedBeforeThisRound = false
@@ -152,11 +162,12 @@ public final class Worker: Sendable {
                             continue
                         }
                         ran += 1
-                        let id = track(job)
-                        group.addTask {
-                            _ = await processor.process(job)
+                        let (id, watch) = track(job)
+                        let task = Task {
+                            _ = await processor.process(job, watch: watch)
                             self.finished(id)
                         }
+                        watch.attach(task)
                     }
                     // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
                 }
@@ -190,6 +201,10 @@ public final class Worker: Sendable {
             }
     }
 
+    private var refillBatch: Int { max(1, options.concurrency / 4) }
+    /// The longest a free slot waits for others before it is filled on its own.
+    private var refillWindow: Duration { .milliseconds(5) }
+
     private var sleepDuration: Duration { .milliseconds(Int(max(options.sleep, 0) * 1000)) }
 
     /// No job: BLPOP on the first queue's notify list when `block_for` is set, else sleep `--sleep`.
@@ -217,7 +232,7 @@ public final class Worker: Sendable {
         return nil
     }
 
-    /// Lets the jobs in flight finish (the task group awaits them), unless one is stuck.
+    /// Lets the jobs in flight finish, unless one is stuck.
     private func drain(_ exit: WorkerExit) async -> WorkerExit {
         while inFlightCount > 0 {
             if state.withLock({ $0.stuck }) { return .stuckJob }
@@ -227,18 +242,41 @@ public final class Worker: Sendable {
     }
 
     private func markStuck() {
-        state.withLock { $0.stuck = true }
+        guard state.withLock({ s -> Bool in defer { s.stuck = true }; return !s.stuck }) else { return }
         logger.critical("a timed-out job ignored cancellation; the worker exits so its supervisor restarts it")
         signal.signal()
     }
 
     // MARK: In-flight bookkeeping and reservation renewal
 
-    private func track(_ job: RedisJob) -> Int {
-        state.withLock { s in
+    private func track(_ job: RedisJob) -> (Int, JobWatch) {
+        let watch = JobWatch()
+        let id = state.withLock { s in
             s.nextJobID += 1
-            s.inFlight[s.nextJobID] = InFlightJob(job: job, renewedAt: job.reservedAt)
+            s.inFlight[s.nextJobID] = InFlightJob(job: job, watch: watch, renewedAt: job.reservedAt)
             return s.nextJobID
+        }
+        return (id, watch)
+    }
+
+    /// Laravel's job timeout (spec §6.5) for every job in flight, checked by one loop: past its deadline a
+    /// job is cancelled and the timeout rules apply at once; still running after the grace period, it is
+    /// stuck and the worker stops so its supervisor can start a fresh process.
+    private func watchTimeouts() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+            let now = ContinuousClock.now
+            let watches = state.withLock { $0.inFlight.values.map(\.watch) }
+            for watch in watches {
+                switch watch.check(now: now, grace: timeoutGrace) {
+                case .running:
+                    continue
+                case .timedOut(let task):
+                    task?.cancel()
+                case .stuck:
+                    markStuck()
+                }
+            }
         }
     }
 
@@ -260,9 +298,11 @@ public final class Worker: Sendable {
         let tick = min(due / 4, .seconds(5))
         while true {
             try? await Task.sleep(for: tick)
+            if Task.isCancelled { return }
             let (stopping, renewals) = state.withLock { s -> (Bool, [(Int, RedisJob)]) in
                 let now = ContinuousClock.now
-                let renewals = s.inFlight.filter { now - $0.value.renewedAt >= due }.map { ($0.key, $0.value.job) }
+                // A timed-out job is no longer ours to keep: it must come back after retry_after.
+                let renewals = s.inFlight.filter { now - $0.value.renewedAt >= due && !$0.value.watch.timedOut }.map { ($0.key, $0.value.job) }
                 return (s.stopReason != nil && s.inFlight.isEmpty, renewals)
             }
             if stopping || Task.isCancelled { return }
