@@ -160,7 +160,11 @@ public final class Worker: Sendable {
                 }
                 if ran > 0 { handBackBackoff = .zero }
                 if !popped {
-                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
+                    if options.stopWhenEmpty && inFlightCount == 0 {
+                        // Laravel migrates before every pop: a due delayed or expired job means not empty yet.
+                        if await migrateAll(except: pausedQueues) > 0 { continue }
+                        return await drain(.stopped(reason: "queue empty"))
+                    }
                     await idle(firstQueue: options.queues.first { !pausedQueues.contains($0) })
                 } else if options.rest > 0 {
                     try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
@@ -257,12 +261,16 @@ public final class Worker: Sendable {
 
     // MARK: Maintenance
 
-    private func migrateAll(except paused: Set<String>) async {
+    /// Returns how many jobs were moved to the ready lists.
+    @discardableResult
+    private func migrateAll(except paused: Set<String>) async -> Int {
+        var moved = 0
         for name in options.queues where !paused.contains(name) {
-            do { try await queue.migrate(queue: name) } catch {
+            do { moved += try await queue.migrate(queue: name) } catch {
                 logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
         }
+        return moved
     }
 
     /// Elements that were not jobs, or jobs Shuttle cannot decode: each becomes a failed job, never a drop.
