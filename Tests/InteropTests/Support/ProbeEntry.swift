@@ -1,0 +1,28 @@
+import Foundation
+
+/// One entry of a Probe record list (scripts/laravel/README.md, "Probe record format"), as either runtime writes it.
+struct ProbeEntry: Equatable, CustomStringConvertible {
+    var uuid: String
+    var attempt: Int
+    /// `php:<name>` or `shuttle:<name>`.
+    var worker: String
+    /// `started`, `ok` or `exception`.
+    var outcome: String
+
+    init?(json: [String: Any]) {
+        guard let uuid = json["uuid"] as? String, let attempt = json["attempt"] as? Int,
+              let worker = json["worker"] as? String, let outcome = json["outcome"] as? String,
+              json["started"] is Double || json["started"] is Int
+        else { return nil }
+        self.uuid = uuid
+        self.attempt = attempt
+        self.worker = worker
+        self.outcome = outcome
+    }
+
+    var isEnd: Bool { outcome != "started" }
+    var byShuttle: Bool { worker.hasPrefix("shuttle:") }
+    var byPHP: Bool { worker.hasPrefix("php:") }
+
+    var description: String { "\(outcome)#\(attempt)@\(worker)" }
+}
