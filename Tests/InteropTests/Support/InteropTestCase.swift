@@ -10,6 +10,10 @@ class InteropTestCase: XCTestCase {
     /// The app's environment, with Laravel's names; both runtimes read it. Tests may change it before starting workers.
     var environment: [String: String] = [:]
     var prefix = ""
+    /// The queue's Redis database (`REDIS_DB`), where `redis(…)` runs its commands.
+    var redisDatabase = "0"
+    /// Key patterns deleted in tearDown, in databases 0, 1 (cache) and `redisDatabase`. Default: `prefix*`.
+    var cleanupPatterns: [String] = []
     var directory = URL(fileURLWithPath: "/tmp")
     private var processes: [BackgroundProcess] = []
     let scripts = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/laravel")
@@ -37,7 +41,12 @@ class InteropTestCase: XCTestCase {
         for process in processes { process.kill() }
         processes = []
         let script = "for _, k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end"
-        for db in ["0", "1"] { _ = try? redis("-n", db, "eval", script, "0", prefix + "*") }
+        let patterns = cleanupPatterns.isEmpty ? [prefix + "*"] : cleanupPatterns
+        for db in Set(["0", "1", redisDatabase]) {
+            for pattern in patterns where pattern != "*" {
+                _ = try? redisResult(["-n", db, "eval", script, "0", pattern])
+            }
+        }
     }
 
     // MARK: Workers
@@ -110,7 +119,8 @@ class InteropTestCase: XCTestCase {
 
     // MARK: Redis and database state
 
-    /// redis-cli (--raw) output, trailing newline removed. Keys are given in full (add `prefix` yourself).
+    /// redis-cli (--raw) output in `redisDatabase` (unless `-n` comes first), trailing newline removed.
+    /// Keys are given in full (add `prefix` yourself).
     @discardableResult
     func redis(_ arguments: String...) throws -> String {
         var text = try redisResult(arguments).stdoutText
@@ -120,7 +130,8 @@ class InteropTestCase: XCTestCase {
 
     private func redisResult(_ arguments: [String]) throws -> ProcessResult {
         let port = String(try TestEnvironment.redisPort())
-        return try ProcessRunner.run(["redis-cli", "-h", TestEnvironment.redisHost, "-p", port, "--raw"] + arguments)
+        let database = arguments.first == "-n" ? [] : ["-n", redisDatabase]
+        return try ProcessRunner.run(["redis-cli", "-h", TestEnvironment.redisHost, "-p", port, "--raw"] + database + arguments)
     }
 
     /// A list's members (key without prefix), exact bytes (payloads and records hold no raw newline).

@@ -1,19 +1,22 @@
 import Foundation
 
 /// One entry of a Probe record list (scripts/laravel/README.md, "Probe record format"), as either runtime writes it.
-struct ProbeEntry: Equatable, CustomStringConvertible {
+struct ProbeEntry: CustomStringConvertible {
     var uuid: String
     var attempt: Int
     /// `php:<name>` or `shuttle:<name>`.
     var worker: String
     /// `started`, `ok` or `exception`.
     var outcome: String
+    /// Unix time the run began.
+    var started: Double
 
     init?(json: [String: Any]) {
         guard let uuid = json["uuid"] as? String, let attempt = json["attempt"] as? Int,
               let worker = json["worker"] as? String, let outcome = json["outcome"] as? String,
-              json["started"] is Double || json["started"] is Int
+              let started = (json["started"] as? NSNumber)?.doubleValue
         else { return nil }
+        self.started = started
         self.uuid = uuid
         self.attempt = attempt
         self.worker = worker
