@@ -58,14 +58,4 @@ final class InteropMaxExceptionsTests: InteropTestCase {
         XCTAssertEqual(try redis("lset", prefix + "queues:default", "0", edited), "OK")
         return job.uuid
     }
-
-    private func runOnce(shuttle name: String) throws {
-        let worker = try startShuttle(name, ["--once", "--sleep", "0.2"])
-        XCTAssertEqual(try waitForExit(worker), .exited(0), worker.stderr)
-    }
-
-    private func runOnce(php name: String) throws {
-        let worker = try startPHPWorker(name, ["--once", "--sleep=0.2"])
-        XCTAssertEqual(try waitForExit(worker), .exited(0), worker.stderr)
-    }
 }

@@ -68,6 +68,18 @@ class InteropTestCase: XCTestCase {
         return process
     }
 
+    /// `shuttle work --once`, to its end (exit 0).
+    func runOnce(shuttle name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let worker = try startShuttle(name, ["--once", "--sleep", "0.2"])
+        XCTAssertEqual(try waitForExit(worker), .exited(0), worker.stderr, file: file, line: line)
+    }
+
+    /// `php work.php --once`, to its end (exit 0).
+    func runOnce(php name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let worker = try startPHPWorker(name, ["--once", "--sleep=0.2"])
+        XCTAssertEqual(try waitForExit(worker), .exited(0), worker.stderr, file: file, line: line)
+    }
+
     /// Waits for a worker to end by itself; fails with its log when it does not within `timeout`.
     @discardableResult
     func waitForExit(_ process: BackgroundProcess, timeout: Double = 15) throws -> BackgroundProcess.Ending {

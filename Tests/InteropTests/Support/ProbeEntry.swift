@@ -10,6 +10,8 @@ struct ProbeEntry: CustomStringConvertible {
     var outcome: String
     /// Unix time the run began.
     var started: Double
+    /// Unix time the run ended; nil on `started` entries.
+    var ended: Double?
 
     init?(json: [String: Any]) {
         guard let uuid = json["uuid"] as? String, let attempt = json["attempt"] as? Int,
@@ -17,6 +19,7 @@ struct ProbeEntry: CustomStringConvertible {
               let started = (json["started"] as? NSNumber)?.doubleValue
         else { return nil }
         self.started = started
+        ended = (json["ended"] as? NSNumber)?.doubleValue
         self.uuid = uuid
         self.attempt = attempt
         self.worker = worker
