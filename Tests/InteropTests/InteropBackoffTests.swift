@@ -33,6 +33,20 @@ final class InteropBackoffTests: InteropTestCase {
         try assertQueueEmpty()
     }
 
+    /// §10 #12: payload `maxTries` 0 means unlimited on both sides, whatever the workers' `--tries` (1 here).
+    func testMaxTriesZeroNeverFailsAJobForItsAttempts() throws {
+        let job = try XCTUnwrap(try dispatch("probe", "--json", #"{"record":"rec","failAttempts":3,"tries":0}"#).first)
+        try runOnce(shuttle: "s1")
+        try runOnce(php: "p1")
+        try runOnce(shuttle: "s2")
+        try runOnce(php: "p2")
+        XCTAssertEqual(try records("rec").filter(\.isEnd).map(\.description),
+                       ["exception#1@shuttle:s1", "exception#2@php:p1", "exception#3@shuttle:s2", "ok#4@php:p2"])
+        XCTAssertTrue(try records("rec").allSatisfy { $0.uuid == job.uuid })
+        XCTAssertEqual(try failedJobs().count, 0)
+        try assertQueueEmpty()
+    }
+
     // MARK: Helpers
 
     private struct Delayed {
