@@ -322,12 +322,16 @@ public final class Worker: Sendable {
 
     // MARK: Maintenance
 
-    private func migrateAll(except paused: Set<String>) async {
+    /// Returns how many jobs were moved to the ready lists.
+    @discardableResult
+    private func migrateAll(except paused: Set<String>) async -> Int {
+        var moved = 0
         for name in queues where !paused.contains(name) {
-            do { try await queue.migrate(queue: name) } catch {
+            do { moved += try await queue.migrate(queue: name) } catch {
                 logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
         }
+        return moved
     }
 
     /// Elements that were not jobs, or jobs Shuttle cannot decode: each becomes a failed job, never a drop.
