@@ -5,7 +5,6 @@ import XCTest
 /// `chained[0]` (with the rest of the chain), which PHP's queue:work then runs.
 final class InteropChainTests: InteropTestCase {
     func testShuttleDispatchesTheNextJobOfAChainAndPHPRunsIt() throws {
-        try XCTSkipIf(true, "Shuttle's worker does not dispatch chained jobs yet (CallQueuedHandler/ChainedJob are on the hooks branch): remove this line once merged")
         let pushed = try dispatch("chain", "--size", "3", "--json", #"{"record":"rec"}"#)
         XCTAssertEqual(pushed.count, 1, "a chain is one push")
 

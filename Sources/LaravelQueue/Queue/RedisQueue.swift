@@ -179,12 +179,12 @@ public final class RedisQueue: Sendable {
     }
 
     /// Gives a job Shuttle does not implement back to PHP: original bytes, attempts unspent.
-    /// To the head of its own queue (keeping its place), or to the tail of `queue` when given.
-    /// Returns false when the reservation was gone already.
+    /// With no `queue`, to the head of its own queue (keeping its place); with a `queue` (its own included),
+    /// to that queue's tail. Returns false when the reservation was gone already.
     @discardableResult
     public func handBack(_ job: RedisJob, to queue: String? = nil) async throws -> Bool {
         let target = keys(queue ?? job.queue)
-        let toHead = queue == nil || queue == job.queue
+        let toHead = queue == nil
         let reply = try await redis.evaluate(
             QueueScripts.handBack, keys: [keys(job.queue).reserved, target.ready, target.notify],
             arguments: [.value(job.reserved), .value(job.rawBody), .value(toHead ? "1" : "0")])

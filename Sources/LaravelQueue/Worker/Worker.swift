@@ -157,7 +157,8 @@ public final class Worker: Sendable {
                     for job in result.jobs {
                         free -= 1
                         if registry.handler(for: job.className) == nil {
-                            _ = await processor.handBack(job, to: options.handBackTo)
+                            // To the tail, so Shuttle never stalls behind jobs only PHP can run.
+                            _ = await processor.handBack(job, to: options.handBackTo ?? job.queue)
                             handedBack += 1
                             continue
                         }
