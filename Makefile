@@ -22,7 +22,7 @@ run: build
 
 # The whole suite, interop tests with real PHP, Redis and PostgreSQL included.
 test: deps
-	@eval "$$(scripts/services.sh start)" && swift build --build-tests && swift test
+	@scripts/test.sh
 
 bench: build
 	@scripts/bench.sh
