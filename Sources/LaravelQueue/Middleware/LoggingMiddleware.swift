@@ -8,6 +8,14 @@ public struct LoggingMiddleware: JobMiddleware {
     public init(logger: Logger) { self.logger = logger }
 
     public func jobEvent(_ event: JobEvent) async {
+        // Metadata is built eagerly: skip the per-job debug events entirely unless they will be printed.
+        let debug = logger.logLevel <= .debug
+        switch event {
+        case .reserved, .processed, .deleted:
+            guard debug else { return }
+        default:
+            break
+        }
         switch event {
         case .reserved(let job):
             logger.debug("processing", metadata: meta(job))
