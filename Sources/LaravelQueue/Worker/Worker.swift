@@ -209,10 +209,11 @@ public final class Worker: Sendable {
     private var sleepDuration: Duration { .milliseconds(Int(max(options.sleep, 0) * 1000)) }
 
     /// No job: BLPOP on the first queue's notify list when `block_for` is set, else sleep `--sleep`.
-    /// A blocking wait is cut into short slices so signals and maintenance stay timely.
+    /// The BLPOP waits the whole `block_for`, as PHP's does (and is seen to in MONITOR), then the sleep
+    /// follows; only `block_for = 0` (forever) is cut into 1 s waits so a stop is still noticed.
     private func idle(firstQueue: String?) async {
         if let blockFor = queue.blockFor, let firstQueue, state.withLock({ $0.inFlight.isEmpty }) {
-            let slice = blockFor == 0 ? 1.0 : min(blockFor, 1.0)
+            let slice = blockFor == 0 ? 1.0 : blockFor
             do {
                 if try await queue.waitForNotification(queue: firstQueue, timeout: slice) { return }
             } catch {
