@@ -93,11 +93,12 @@ print(db.execute("select count(*) from failed_jobs").fetchone()[0])
 PY
 }
 
-# Lines in the worker's log saying a job finished.
+# How many jobs the worker says it finished.
 processed_count() {
   case "$1" in
     php) grep -c 'Processed:' "$2" || true ;;
-    shuttle) grep -c '\] processed$' "$2" || true ;;
+    # Shuttle logs one line per job only at debug level; its closing line carries the count.
+    shuttle) sed -nE 's/.* processed=([0-9]+) .*worker stopped$/\1/p' "$2" | tail -1 ;;
   esac
 }
 
