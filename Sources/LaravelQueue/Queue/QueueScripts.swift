@@ -103,4 +103,13 @@ enum QueueScripts {
         redis.call('rpush', KEYS[3], 1)
         return 1
         """)
+
+    /// KEYS: reserved · ARGV: new expiry, reserved bytes. Shuttle's renewal: a new score only for a member that is
+    /// still there. Replies 1 when it was (even if the score did not change), 0 when the reservation is gone —
+    /// `ZADD XX CH` alone cannot tell "unchanged" from "gone".
+    static let renew = RedisScript("""
+        if redis.call('zscore', KEYS[1], ARGV[2]) == false then return 0 end
+        redis.call('zadd', KEYS[1], ARGV[1], ARGV[2])
+        return 1
+        """)
 }

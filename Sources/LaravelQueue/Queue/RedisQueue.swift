@@ -192,13 +192,11 @@ public final class RedisQueue: Sendable {
     }
 
     /// Pushes the reservation of a long-running job forward (same member, later score) so no worker's
-    /// migration hands it out again. Only while it is still reserved (ZADD XX).
+    /// migration hands it out again. Only while it is still reserved; true when it was.
     @discardableResult
     public func renewReservation(_ job: RedisJob) async throws -> Bool {
-        let reply = try await redis.send(RedisCommand("ZADD", [
-            .key(keys(job.queue).reserved), .value("XX"), .value("CH"),
-            .value(String(now + retryAfter)), .value(job.reserved),
-        ]))
+        let reply = try await redis.evaluate(QueueScripts.renew, keys: [keys(job.queue).reserved],
+                                             arguments: [.value(String(now + retryAfter)), .value(job.reserved)])
         return reply.int == 1
     }
 
