@@ -192,4 +192,21 @@ final class RedisQueuePopTests: XCTestCase {
         XCTAssertTrue(result.jobs.isEmpty)
         XCTAssertFalse(result.isEmpty)
     }
+
+    /// cjson decodes 1e400 as inf and then refuses to encode it: Laravel's script errors after the LPOP and the
+    /// element is lost; Shuttle's must quarantine it like any other element it cannot reserve.
+    func testAnElementCjsonCannotReEncodeIsQuarantinedNotLost() async throws {
+        let queue = scratch.queue()
+        let overflow = Array(#"{"uuid":"u","data":{"x":1e400},"attempts":0}"#.utf8)
+        let good = try ProbePayload.bytes()
+        try await scratch.rpushRaw("queues:default", [overflow, good])
+        try await scratch.rpushRaw("queues:default:notify", [Array("1".utf8), Array("1".utf8)])
+        let result = try await queue.pop(count: 2)
+        XCTAssertEqual(result.quarantined.map(\.bytes), [overflow])
+        XCTAssertEqual(result.jobs.map(\.rawBody), [good], "the pop goes on after it")
+        let quarantine = try await scratch.list("queues:default:shuttle-quarantine")
+        XCTAssertEqual(quarantine, [overflow])
+        let reserved = try await scratch.zcard("queues:default:reserved")
+        XCTAssertEqual(reserved, 1)
+    }
 }
