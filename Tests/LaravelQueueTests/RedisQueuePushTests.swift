@@ -107,4 +107,18 @@ final class RedisQueuePushTests: XCTestCase {
         let v17 = try await scratch.llen("queues:default")
         XCTAssertEqual(v17, 1)
     }
+
+    /// Inside MULTI, EVALSHA of a script the server no longer has (SCRIPT FLUSH, failover) is queued and fails only
+    /// in EXEC's reply: the pushes must not be lost silently.
+    func testBulkAfterAScriptFlushStillPushesEverything() async throws {
+        let queue = scratch.queue()
+        try await queue.pushRaw(try ProbePayload.bytes()) // the connection now believes `push` is loaded
+        _ = try await scratch.raw.send(RedisCommand("SCRIPT", ["FLUSH"]))
+        let payloads = try (0..<3).map { _ in try ProbePayload.bytes() }
+        try await queue.bulk(payloads)
+        let list = try await scratch.list("queues:default")
+        XCTAssertEqual(Array(list.dropFirst()), payloads)
+        let tokens = try await scratch.llen("queues:default:notify")
+        XCTAssertEqual(tokens, 4)
+    }
 }
