@@ -52,8 +52,9 @@ final class MonitorRecorder: @unchecked Sendable {
         throw TimedOut(waitingFor: text)
     }
 
+    /// SIGKILL: a child spawned from a thread that blocks SIGTERM inherits the block and would never exit.
     private func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
