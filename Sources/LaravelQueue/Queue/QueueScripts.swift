@@ -18,7 +18,8 @@ enum QueueScripts {
     ///
     /// Up to ARGV[2] of Laravel's `pop` in one call: for each job, LPOP, attempts + 1 through cjson, ZADD to
     /// reserved, LPOP one notify token — the same commands on the same keys as one pop each. Unlike Laravel's,
-    /// an element that is not JSON or has no numeric `attempts` is not lost: it moves to the quarantine list
+    /// an element that is not JSON, has no numeric `attempts` or cannot be re-encoded (cjson refuses the inf it
+    /// decodes from `1e400`) is not lost: it moves to the quarantine list
     /// and is returned flagged, so the worker can record it as a failed job.
     /// Reply: a flat array of triples [original, reserved-or-false, poison-flag].
     static let pop = RedisScript("""
@@ -28,9 +29,14 @@ enum QueueScripts {
           local job = redis.call('lpop', KEYS[1])
           if not job then break end
           local ok, decoded = pcall(cjson.decode, job)
+          local reserved
           if ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil then
             decoded['attempts'] = decoded['attempts'] + 1
-            local reserved = cjson.encode(decoded)
+            ok, reserved = pcall(cjson.encode, decoded)
+          else
+            ok = false
+          end
+          if ok then
             redis.call('zadd', KEYS[2], ARGV[1], reserved)
             redis.call('lpop', KEYS[3])
             out[#out + 1] = job
@@ -101,6 +107,15 @@ enum QueueScripts {
           redis.call('rpush', KEYS[2], ARGV[2])
         end
         redis.call('rpush', KEYS[3], 1)
+        return 1
+        """)
+
+    /// KEYS: reserved · ARGV: new expiry, reserved bytes. Shuttle's renewal: a new score only for a member that is
+    /// still there. Replies 1 when it was (even if the score did not change), 0 when the reservation is gone —
+    /// `ZADD XX CH` alone cannot tell "unchanged" from "gone".
+    static let renew = RedisScript("""
+        if redis.call('zscore', KEYS[1], ARGV[2]) == false then return 0 end
+        redis.call('zadd', KEYS[1], ARGV[1], ARGV[2])
         return 1
         """)
 }

@@ -58,6 +58,12 @@ public struct QueueSizes: Sendable, Equatable {
     public var delayed: Int
     public var reserved: Int
     public var total: Int { ready + delayed + reserved }
+
+    public init(ready: Int, delayed: Int, reserved: Int) {
+        self.ready = ready
+        self.delayed = delayed
+        self.reserved = reserved
+    }
 }
 
 extension Payload {

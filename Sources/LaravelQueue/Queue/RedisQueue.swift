@@ -79,16 +79,25 @@ public final class RedisQueue: Sendable {
     }
 
     /// Laravel's `bulk`: one MULTI/EXEC pipeline of pushes.
+    ///
+    /// Plain EVAL, as Laravel sends: inside MULTI an EVALSHA the server no longer knows (SCRIPT FLUSH, failover)
+    /// fails only within EXEC's reply, where the client's NOSCRIPT fallback cannot see it.
     public func bulk(_ payloads: [[UInt8]], queue: String? = nil) async throws {
         for p in payloads { try PayloadValidator.validate(Payload(bytes: p).json) }
         let k = keys(queue)
         var commands = [RedisCommand("MULTI", [])]
         for p in payloads {
-            commands.append(.evalsha(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(p)]))
+            commands.append(.eval(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(p)]))
         }
         commands.append(RedisCommand("EXEC", []))
         let replies = try await redis.pipeline(commands)
-        if case .error(let message)? = replies.last { throw RedisError.server(message) }
+        for reply in replies {
+            if case .error(let message) = reply { throw RedisError.server(message) }
+        }
+        guard let results = replies.last?.array else { throw RedisError.server("EXEC of the bulk push was aborted") }
+        for result in results {
+            if case .error(let message) = result { throw RedisError.server(message) }
+        }
     }
 
     // MARK: Consuming
@@ -192,13 +201,11 @@ public final class RedisQueue: Sendable {
     }
 
     /// Pushes the reservation of a long-running job forward (same member, later score) so no worker's
-    /// migration hands it out again. Only while it is still reserved (ZADD XX).
+    /// migration hands it out again. Only while it is still reserved; true when it was.
     @discardableResult
     public func renewReservation(_ job: RedisJob) async throws -> Bool {
-        let reply = try await redis.send(RedisCommand("ZADD", [
-            .key(keys(job.queue).reserved), .value("XX"), .value("CH"),
-            .value(String(now + retryAfter)), .value(job.reserved),
-        ]))
+        let reply = try await redis.evaluate(QueueScripts.renew, keys: [keys(job.queue).reserved],
+                                             arguments: [.value(String(now + retryAfter)), .value(job.reserved)])
         return reply.int == 1
     }
 
