@@ -95,18 +95,6 @@ struct RedisQueueScratch {
     static let bootstrap = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/laravel/bootstrap.php").path
 }
 
-/// A clock tests move by hand: timestamps in assertions are exact, and "later" needs no sleeping.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int
-    init(_ now: Int = Int(Date().timeIntervalSince1970)) { value = now }
-    var now: Int {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
-    }
-    func advance(_ seconds: Int) { lock.withLock { value += seconds } }
-}
-
 /// Payloads as Laravel 8 pushes them for the harness's `Shuttle\Jobs\Probe` (scripts/laravel/README.md).
 enum ProbePayload {
     static func job(sleep: Double = 0, failAttempts: Int = 0, record: String? = nil, tries: Int? = nil,

@@ -131,8 +131,11 @@ extension WorkerOptions {
 /// A Unix clock the test moves by hand, so delays and reservation expiry need no waiting.
 final class TestClock: Sendable {
     private let value: Mutex<Int>
-    init(_ start: Int) { value = Mutex(start) }
-    var now: Int { value.withLock { $0 } }
+    init(_ start: Int = Int(Date().timeIntervalSince1970)) { value = Mutex(start) }
+    var now: Int {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
     func advance(_ seconds: Int) { value.withLock { $0 += seconds } }
 }
 
