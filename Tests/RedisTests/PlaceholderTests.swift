@@ -1,5 +1,0 @@
-import XCTest
-
-final class RedisTestsPlaceholder: XCTestCase {
-    func testPlaceholderUntilTheModuleLands() { XCTAssertTrue(true) }
-}
