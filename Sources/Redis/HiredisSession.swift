@@ -7,8 +7,7 @@ import Darwin
 
 /// The hiredis context of one `RedisConnection` and everything that goes with it.
 ///
-/// `@unchecked Sendable` because it is confined: only `RedisConnection`'s private serial queue ever
-/// calls into it, so the non-thread-safe `redisContext` and the caches below are never shared.
+/// `@unchecked Sendable` because it is confined: only `RedisConnection`'s own thread ever calls into it, so the non-thread-safe `redisContext` and the caches below are never shared.
 final class HiredisSession: @unchecked Sendable {
     /// What a queued operation produced; `connectFailed` tells the caller a reconnect failed before
     /// anything was sent (so backing off and retrying is safe).
@@ -22,8 +21,9 @@ final class HiredisSession: @unchecked Sendable {
     private let prefix: [UInt8]
     private var context: UnsafeMutablePointer<redisContext>?
     private var argv = ArgvBuffer()
-    /// Read timeout currently set on the socket (`nil` = none), so it is only changed when needed.
-    private var appliedTimeout: Duration?
+    /// Read timeout we set on the socket (`.some(nil)` = none), so it is only changed when needed;
+    /// `nil` until the first command on a new socket, which therefore always sets it explicitly.
+    private var appliedTimeout: Duration??
     /// SHA-1s this connection has loaded (SCRIPT LOAD or EVAL); emptied on reconnect.
     private var loadedScripts: Set<String> = []
     private var database: Int
@@ -155,11 +155,11 @@ final class HiredisSession: @unchecked Sendable {
             guard blocking > .zero, let base = configuration.commandTimeout else { wanted = nil; continue }
             wanted = Swift.max(current, blocking + base)
         }
-        guard wanted != appliedTimeout else { return }
+        if let applied = appliedTimeout, applied == wanted { return }
         if redisSetTimeout(ctx, Self.timeValue(wanted ?? .zero)) != REDIS_OK {
             throw failure(ctx, errno: errno)
         }
-        appliedTimeout = wanted
+        appliedTimeout = .some(wanted)
     }
 
     static func timeValue(_ duration: Duration) -> timeval {
@@ -233,7 +233,7 @@ final class HiredisSession: @unchecked Sendable {
         let error: RedisError
         switch ctx.pointee.err {
         case REDIS_ERR_IO where savedErrno == EAGAIN || savedErrno == EWOULDBLOCK:
-            let limit = appliedTimeout.map { "\($0)" } ?? "the configured timeout"
+            let limit = appliedTimeout.flatMap { $0 }.map { "\($0)" } ?? "the configured timeout"
             error = .timeout("no reply from \(configuration.endpoint) within \(limit)")
         case REDIS_ERR_EOF:
             error = .connectionLost("\(configuration.endpoint): server closed the connection")

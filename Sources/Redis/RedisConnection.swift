@@ -1,26 +1,24 @@
-import Dispatch
-
 /// One connection to Redis over hiredis' blocking API.
 ///
 /// hiredis calls block the calling thread (BLPOP for seconds at a time), and Swift's cooperative pool
 /// has as few threads as cores — two blocked workers would stall every task in the process. So each
-/// connection owns a private serial DispatchQueue (GCD backs it with its own threads, outside the
-/// cooperative pool), touches its hiredis context only there, and bridges back with a continuation.
-/// Commands on one connection run one at a time, in call order; use several connections for parallelism.
+/// connection owns a dedicated OS thread, touches its hiredis context only there, and bridges back
+/// with a continuation. Commands on one connection run one at a time; use several connections for
+/// parallelism. For the lowest latency, run the loop that uses a connection on its `executor`
+/// (`withTaskExecutorPreference(connection.executor) { … }`): calls then execute inline, with no hop.
 ///
 /// After the socket dies, the command in flight throws (it may have run: never silently re-sent) and
 /// the next command reconnects — re-AUTH, re-SELECT, scripts reloaded — backing off between failed
 /// attempts as `configuration.reconnectBackoff` says.
 public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
-    private let queue: DispatchQueue
+    private let thread = ConnectionThread()
     private let session: HiredisSession
 
     /// Connects, authenticates (password, or ACL user + password) and selects the database.
     /// Fails at once (no backoff) so misconfiguration surfaces immediately.
     public init(configuration: RedisConfiguration) async throws {
         self.configuration = configuration
-        self.queue = DispatchQueue(label: "shuttle.redis.\(configuration.endpoint)")
         self.session = HiredisSession(configuration: configuration)
         _ = try await perform(reconnect: false) { _ throws(RedisError) in () }
     }
@@ -48,24 +46,37 @@ public final class RedisConnection: Sendable {
         try await send(.evalsha(script, keys: keys, arguments: arguments.map { .value($0) }))
     }
 
+    deinit { thread.finish() }
+
+    /// The connection's own thread as a task executor. Tasks that prefer it run there, and their
+    /// calls on this connection skip the two thread hops; blocking there stalls only this connection.
+    @available(macOS 15.0, *)
+    public var executor: some TaskExecutor { thread }
+
     /// Closes the socket once commands already submitted have finished. Later commands throw
     /// `.connectionClosed`. A command blocked in BLPOP finishes (or times out) first.
     public func close() {
         let session = self.session
-        queue.async { session.close() }
+        if thread.isCurrent { session.close() } else { thread.submit { session.close() } }
     }
 
     /// How many times this connection has (re)connected; 1 until the first reconnect.
     public var connectCount: Int {
         get async {
             let session = self.session
-            return await withUnsafeContinuation { continuation in
-                queue.async { continuation.resume(returning: session.connects) }
-            }
+            return await onThread { session.connects }
         }
     }
 
-    /// Hops to the connection's queue to run `body`; reconnects with backoff when needed. Only the
+    /// Runs `body` on the connection's thread: inline when already there, else via a continuation.
+    private func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        if thread.isCurrent { return body() }
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<T, Never>) in
+            thread.submit { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// Runs `body` on the connection's thread; reconnects with backoff when needed. Only the
     /// connect is retried — once a command was written, its failure is thrown to the caller.
     private func perform<T: Sendable>(
         reconnect: Bool = true,
@@ -75,9 +86,7 @@ public final class RedisConnection: Sendable {
         let backoff = configuration.reconnectBackoff
         var attempt = 1
         while true {
-            let outcome = await withUnsafeContinuation { (continuation: UnsafeContinuation<HiredisSession.Outcome<T>, Never>) in
-                queue.async { continuation.resume(returning: session.run(body)) }
-            }
+            let outcome = await onThread { session.run(body) }
             switch outcome {
             case .done(let value):
                 return value

@@ -11,7 +11,7 @@ final class RedisAuthenticationTests: XCTestCase {
     }
 
     override func tearDown() {
-        server?.stop()
+        server?.destroy()
     }
 
     private func configuration(username: String? = nil, password: String?) -> RedisConfiguration {

@@ -75,7 +75,7 @@ final class RedisReconnectTests: XCTestCase {
     /// server is back the same connection works again.
     func testGivesUpAfterBackoffThenRecovers() async throws {
         let server = try TemporaryRedisServer()
-        defer { server.stop() }
+        defer { server.destroy() }
         var configuration = RedisConfiguration(host: "127.0.0.1", port: server.port, database: 2)
         configuration.reconnectBackoff = ReconnectBackoff(initialDelay: .milliseconds(5), maxDelay: .milliseconds(20), attempts: 3)
         let redis = try await RedisConnection(configuration: configuration)

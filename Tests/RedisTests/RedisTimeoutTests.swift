@@ -47,6 +47,17 @@ final class RedisTimeoutTests: XCTestCase {
         guard case .timeout? = error else { return XCTFail("\(String(describing: error))") }
     }
 
+    /// No command timeout: a reply may take longer than the connect timeout (which must not leak into reads).
+    func testNoCommandTimeoutMeansNoReadLimit() async throws {
+        var configuration = try RedisTestSupport.configuration(database: 5)
+        configuration.connectTimeout = .milliseconds(100)
+        configuration.commandTimeout = nil
+        let redis = try await RedisConnection(configuration: configuration)
+        defer { redis.close() }
+        let reply = try await redis.send(RedisCommand("BLPOP", [.key("timeout:none"), "0.5"]))
+        XCTAssertEqual(reply, .null)
+    }
+
     /// A listener whose accept queue is full drops further SYNs, so connecting hangs until the timeout.
     func testConnectTimeout() async throws {
         let listener = try SaturatedListener()

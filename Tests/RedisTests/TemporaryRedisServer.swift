@@ -21,7 +21,10 @@ final class TemporaryRedisServer {
         try start()
     }
 
-    deinit {
+    deinit { destroy() }
+
+    /// Stops the server and deletes its directory (XCTest keeps test cases alive, so call it in tearDown).
+    func destroy() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
