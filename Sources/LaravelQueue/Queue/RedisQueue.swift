@@ -53,6 +53,10 @@ public final class RedisQueue: Sendable {
 
     public var now: Int { clock() }
 
+    /// The queue connection's own thread: code that mostly talks to this queue (the worker loop, batched
+    /// deletes) runs there, so each Redis call executes inline instead of hopping threads.
+    public var executor: any TaskExecutor { redis.executor }
+
     // MARK: Producing
 
     /// Laravel's `pushRaw`. The payload must carry a numeric `attempts`, or Laravel's pop script would lose it.

@@ -22,7 +22,7 @@ final class DeleteCoalescer: Sendable {
                 s.flushing = true
                 return true
             }
-            if startFlusher { Task { await self.flush() } }
+            if startFlusher { Task(executorPreference: queue.executor) { await self.flush() } }
         }
     }
 

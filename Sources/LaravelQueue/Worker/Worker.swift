@@ -86,7 +86,9 @@ public final class Worker: Sendable {
         // keep `run()` from returning: the process must be able to exit, as PHP's does.
         let keeper = Task { await self.keepReservations() }
         let watchdog = Task { await self.watchTimeouts() }
-        let exit = await loop(started: started, processor: processor)
+        let exit = await withTaskExecutorPreference(queue.executor) {
+            await loop(started: started, processor: processor)
+        }
         keeper.cancel()
         watchdog.cancel()
         logger.info("worker stopped", metadata: ["exit": "\(exit)", "processed": "\(jobsProcessed)"])
@@ -164,7 +166,8 @@ public final class Worker: Sendable {
                         }
                         ran += 1
                         let (id, watch) = track(job)
-                        let task = Task {
+                        // Handlers run on the global pool, never on the connection's thread the loop prefers.
+                        let task = Task(executorPreference: globalConcurrentExecutor) {
                             _ = await processor.process(job, watch: watch)
                             self.finished(id)
                         }
