@@ -107,11 +107,13 @@ struct PHPValueReader {
         let count = try readCount(depth: depth, start: start)
         var entries: [PHPArray.Entry] = []
         entries.reserveCapacity(Swift.min(count, 1024))
-        var seen = Set<PHPArrayKey>()
+        // Small arrays (most of a job's) check duplicates by scanning: cheaper than hashing every key.
+        var seen = count > 32 ? Set<PHPArrayKey>() : nil
         for _ in 0..<count {
             let keyOffset = position
             let key = try readArrayKey()
-            guard seen.insert(key).inserted else { throw Failure(offset: keyOffset, reason: .duplicateKey) }
+            let duplicate = seen != nil ? !seen!.insert(key).inserted : entries.contains { $0.key == key }
+            guard !duplicate else { throw Failure(offset: keyOffset, reason: .duplicateKey) }
             entries.append(PHPArray.Entry(key: key, value: try readValue(depth: depth + 1)))
         }
         try expect("}")
@@ -123,11 +125,14 @@ struct PHPValueReader {
         let count = try readCount(depth: depth, start: start)
         var properties: [PHPProperty] = []
         properties.reserveCapacity(Swift.min(count, 1024))
-        var seen = Set<[UInt8]>()
+        var seen = count > 32 ? Set<[UInt8]>() : nil
+        var names: [[UInt8]] = []
         for _ in 0..<count {
             let nameOffset = position
             let mangled = try readPropertyName()
-            guard seen.insert(mangled).inserted else { throw Failure(offset: nameOffset, reason: .duplicateKey) }
+            let duplicate = seen != nil ? !seen!.insert(mangled).inserted : names.contains(mangled)
+            guard !duplicate else { throw Failure(offset: nameOffset, reason: .duplicateKey) }
+            if seen == nil { names.append(mangled) }
             let (name, visibility) = PHPProperty.demangle(mangled)
             properties.append(PHPProperty(name: name, visibility: visibility, value: try readValue(depth: depth + 1)))
         }
