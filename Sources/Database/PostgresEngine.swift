@@ -1,5 +1,14 @@
 import CLibPQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The libpq handle and the code that drives it. Every access happens on `executor`'s queue, which is
 /// what makes the unchecked `Sendable` sound.
@@ -181,7 +190,7 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
     }
 
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String {
-        pointer.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        pointer.map { String(cString: $0) }.map { String($0.trimmingWhitespace()) } ?? ""
     }
 
     private static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
