@@ -1,9 +1,9 @@
 /// Trimming without Foundation (whose `trimmingCharacters(in:)` comes with ICU), on Unicode scalars as
 /// Foundation's character sets work.
 extension String {
-    /// Without leading and trailing `White_Space` scalars: Foundation's `.whitespacesAndNewlines`.
+    /// Without leading and trailing `White_Space` scalars and U+200B: Foundation's `.whitespacesAndNewlines`.
     func trimmingWhitespace() -> Substring {
-        trimming { $0.properties.isWhitespace }
+        trimming { $0.properties.isWhitespace || $0 == "\u{200B}" }
     }
 
     /// Without the padding SQLite may leave around a number stored as text (space, tab, CR, LF).

@@ -69,6 +69,22 @@ struct POSIXTimeZoneRule: Hashable, Sendable {
         return inDaylight ? daylight.offset : standardOffset
     }
 
+    /// The offset at `instant` and the latest change at or before it (nil without daylight saving time).
+    func period(at instant: Int64) -> (offset: Int, since: Int64?) {
+        let offset = offset(at: instant)
+        guard let daylight else { return (offset, nil) }
+        let year = CivilTime(seconds: instant + Int64(standardOffset)).year
+        var since: Int64?
+        for y in year - 1...year {
+            let changes = [
+                (Self.localSeconds(daylight.start, year: y) - Int64(standardOffset), daylight.offset),
+                (Self.localSeconds(daylight.end, year: y) - Int64(daylight.offset), standardOffset),
+            ]
+            for (time, to) in changes where to == offset && time <= instant && time > (since ?? .min) { since = time }
+        }
+        return (offset, since)
+    }
+
     /// The transition's local wall-clock time in `year`, as seconds since the epoch.
     static func localSeconds(_ transition: Transition, year: Int) -> Int64 {
         let january1 = CivilTime.days(year: year, month: 1, day: 1)

@@ -53,26 +53,36 @@ public struct ZoneInfo: Hashable, Sendable {
 
     /// Seconds east of UTC at `instant` (seconds since the epoch).
     public func offset(at instant: Int64) -> Int {
-        guard let last = transitions.last else { return footer?.offset(at: instant) ?? types[0].offset }
-        if instant < transitions[0] { return types[0].offset }
-        if instant > last, let footer { return footer.offset(at: instant) }
+        period(at: instant).offset
+    }
+
+    /// The offset in effect at `instant` and the transition that brought it (nil: none known).
+    func period(at instant: Int64) -> (offset: Int, since: Int64?) {
+        guard let last = transitions.last else { return footer?.period(at: instant) ?? (types[0].offset, nil) }
+        if instant < transitions[0] { return (types[0].offset, nil) }
+        if instant > last, let footer {
+            let period = footer.period(at: instant)
+            return (period.offset, max(period.since ?? last, last))
+        }
         // The last transition at or before `instant`.
         var low = 0, high = transitions.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if transitions[mid] <= instant { low = mid } else { high = mid - 1 }
         }
-        return types[Int(transitionTypes[low])].offset
+        return (types[Int(transitionTypes[low])].offset, transitions[low])
     }
 
-    /// The instant whose local wall-clock time is `local` (wall-clock fields read as UTC seconds), as PHP
-    /// resolves it: of a time that happens twice (clocks going back) the first; a time skipped by clocks
-    /// going forward is read with the offset before the change (02:30 becomes 03:30 summer time).
+    /// The instant whose wall-clock time here is `local` (the fields read as UTC seconds), resolved as PHP's
+    /// timelib does: it first reads `local` as UTC to guess the offset, so of a time that happens twice
+    /// (clocks going back) zones east of UTC get the second, zones west the first; a time skipped by clocks
+    /// going forward is read with the offset from before the change (02:30 becomes 03:30 summer time).
     public func instant(local: Int64) -> Int64 {
-        let before = offset(at: local - 86_400)
-        let after = offset(at: local + 86_400)
-        let matching = [before, after].map { local - Int64($0) }.filter { Int64(offset(at: $0)) == local - $0 }
-        return matching.min() ?? local - Int64(before)
+        let current = Int64(period(at: local).offset)
+        let after = period(at: local - current)
+        let actual = Int64(after.offset)
+        let inTransition = after.since.map { local - actual >= $0 + (current - actual) && local - actual < $0 } ?? false
+        return local - (current != actual && !inTransition ? actual : current)
     }
 
     /// A relative path inside the tz directory, nothing that could leave it.
