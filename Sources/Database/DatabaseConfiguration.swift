@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The app's database connection as Laravel's `config/database.php` describes it from `.env`.
 public struct DatabaseConfiguration: Sendable, Hashable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `DB_URL` split the way Laravel's `ConfigurationUrlParser` does: scheme → driver (with its aliases),
 /// path without the leading `/` → database, percent-decoded user and password, query options.

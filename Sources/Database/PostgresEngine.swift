@@ -1,5 +1,14 @@
 import CLibPQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The libpq handle and the code that drives it. Every access happens on `executor`'s queue, which is
 /// what makes the unchecked `Sendable` sound.
@@ -7,23 +16,27 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
     let dialect = SQLDialect.postgres
     let beginStatement = "begin"
     let executor: BlockingExecutor
+    /// libpq's functions (loaded on the first connection).
+    private let pq: ShuttleLibPQ
     private var conn: OpaquePointer?
     private var closed = false
 
     init(configuration: PostgresConfiguration) async throws {
         executor = BlockingExecutor(label: "shuttle.postgres")
+        let pq = try await executor.run { try LibPQ.load() }
+        self.pq = pq
         let parameters = configuration.libpqParameters
         let target = "\(configuration.host):\(configuration.port)/\(configuration.database)"
-        conn = try await executor.run { try Self.connect(parameters, target: target) }.pointer
+        conn = try await executor.run { try Self.connect(pq, parameters, target: target) }.pointer
     }
 
     deinit {
-        if let conn { PQfinish(conn) }
+        if let conn { pq.PQfinish(conn) }
     }
 
     func close() {
         executor.sync {
-            if let conn { PQfinish(conn) }
+            if let conn { pq.PQfinish(conn) }
             conn = nil
             closed = true
         }
@@ -42,12 +55,12 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
         guard let conn, !closed else {
             throw DatabaseError(kind: .closed, message: "PostgreSQL connection is closed", sql: original)
         }
-        if PQstatus(conn) != CONNECTION_OK && !inTransaction { PQreset(conn) }
+        if pq.PQstatus(conn) != CONNECTION_OK && !inTransaction { pq.PQreset(conn) }
         do {
             return try exec(conn, sql, original: original, bindings)
-        } catch let error as DatabaseError where !inTransaction && PQstatus(conn) == CONNECTION_BAD {
-            PQreset(conn)
-            guard PQstatus(conn) == CONNECTION_OK else { throw error }
+        } catch let error as DatabaseError where !inTransaction && pq.PQstatus(conn) == CONNECTION_BAD {
+            pq.PQreset(conn)
+            guard pq.PQstatus(conn) == CONNECTION_OK else { throw error }
             return try exec(conn, sql, original: original, bindings)
         }
     }
@@ -70,27 +83,27 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
         let lengths = params.map { Int32($0.bytes?.count ?? 0) }
         let formats = params.map { $0.binary ? Int32(1) : Int32(0) }
         guard
-            let result = PQexecParams(conn, sql, Int32(params.count), nil, values, lengths, formats, 0)
+            let result = pq.PQexecParams(conn, sql, Int32(params.count), nil, values, lengths, formats, 0)
         else {
             throw connectionError(conn, sql: original)
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        defer { pq.PQclear(result) }
+        let status = pq.PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             if status != PGRES_FATAL_ERROR && status != PGRES_NONFATAL_ERROR {
                 throw DatabaseError(kind: .statement, message: "unexpected libpq result status \(status.rawValue)", sql: original)
             }
-            let state = Self.field(result, Self.diagSQLState)
-            let message = Self.field(result, Self.diagMessagePrimary) ?? Self.text(PQerrorMessage(conn))
-            let lost = PQstatus(conn) == CONNECTION_BAD
+            let state = field(result, Self.diagSQLState)
+            let message = field(result, Self.diagMessagePrimary) ?? Self.text(pq.PQerrorMessage(conn))
+            let lost = pq.PQstatus(conn) == CONNECTION_BAD
             throw DatabaseError(kind: lost ? .connection : .statement, message: message, sqlState: state, sql: original)
         }
-        return StatementResult(rows: Self.rows(result), changes: Int(Self.text(PQcmdTuples(result))) ?? 0)
+        return StatementResult(rows: rows(result), changes: Int(Self.text(pq.PQcmdTuples(result))) ?? 0)
     }
 
     private func connectionError(_ conn: OpaquePointer, sql: String) -> DatabaseError {
-        let message = Self.text(PQerrorMessage(conn))
-        let lost = PQstatus(conn) == CONNECTION_BAD
+        let message = Self.text(pq.PQerrorMessage(conn))
+        let lost = pq.PQstatus(conn) == CONNECTION_BAD
         return DatabaseError(
             kind: lost ? .connection : .statement, message: message.isEmpty ? "libpq returned no result" : message, sql: sql)
     }
@@ -113,18 +126,18 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
         }
     }
 
-    private static func rows(_ result: OpaquePointer) -> [SQLRow] {
-        let fieldCount = PQnfields(result)
-        let columns = (0..<fieldCount).map { text(PQfname(result, $0)) }
-        let types = (0..<fieldCount).map { PQftype(result, $0) }
-        return (0..<PQntuples(result)).map { row in
+    private func rows(_ result: OpaquePointer) -> [SQLRow] {
+        let fieldCount = pq.PQnfields(result)
+        let columns = (0..<fieldCount).map { Self.text(pq.PQfname(result, $0)) }
+        let types = (0..<fieldCount).map { pq.PQftype(result, $0) }
+        return (0..<pq.PQntuples(result)).map { row in
             SQLRow(columns: columns, values: (0..<fieldCount).map { column in
-                if PQgetisnull(result, row, column) != 0 { return .null }
-                let length = Int(PQgetlength(result, row, column))
-                let bytes = PQgetvalue(result, row, column).map {
+                if pq.PQgetisnull(result, row, column) != 0 { return .null }
+                let length = Int(pq.PQgetlength(result, row, column))
+                let bytes = pq.PQgetvalue(result, row, column).map {
                     Array(UnsafeRawBufferPointer(start: $0, count: length))
                 } ?? []
-                return value(bytes, type: types[Int(column)])
+                return Self.value(bytes, type: types[Int(column)])
             })
         }
     }
@@ -176,12 +189,12 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
     private static let diagSQLState = Int32(UInt8(ascii: "C"))
     private static let diagMessagePrimary = Int32(UInt8(ascii: "M"))
 
-    private static func field(_ result: OpaquePointer, _ code: Int32) -> String? {
-        PQresultErrorField(result, code).map { String(cString: $0) }
+    private func field(_ result: OpaquePointer, _ code: Int32) -> String? {
+        pq.PQresultErrorField(result, code).map { String(cString: $0) }
     }
 
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String {
-        pointer.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        pointer.map { String(cString: $0) }.map { String($0.trimmingWhitespace()) } ?? ""
     }
 
     private static func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
@@ -190,21 +203,21 @@ final class PostgresEngine: StatementEngine, @unchecked Sendable {
 
     /// Connects with `PQconnectdbParams`; notices (e.g. "relation already exists, skipping") are dropped
     /// instead of libpq printing them.
-    private static func connect(_ parameters: [(String, String)], target: String) throws -> UnsafeConnection {
+    private static func connect(_ pq: ShuttleLibPQ, _ parameters: [(String, String)], target: String) throws -> UnsafeConnection {
         let keys = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer { (keys + values).forEach { free($0) } }
         let keyPointers = keys.map { $0.map { UnsafePointer($0) } } + [nil]
         let valuePointers = values.map { $0.map { UnsafePointer($0) } } + [nil]
-        guard let conn = PQconnectdbParams(keyPointers, valuePointers, 0) else {
+        guard let conn = pq.PQconnectdbParams(keyPointers, valuePointers, 0) else {
             throw DatabaseError(kind: .connection, message: "libpq could not allocate a connection")
         }
-        guard PQstatus(conn) == CONNECTION_OK else {
-            let message = text(PQerrorMessage(conn))
-            PQfinish(conn)
+        guard pq.PQstatus(conn) == CONNECTION_OK else {
+            let message = text(pq.PQerrorMessage(conn))
+            pq.PQfinish(conn)
             throw DatabaseError(kind: .connection, message: "cannot connect to PostgreSQL at \(target): \(message)")
         }
-        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        _ = pq.PQsetNoticeProcessor(conn, { _, _ in }, nil)
         return UnsafeConnection(pointer: conn)
     }
 

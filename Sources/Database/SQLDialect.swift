@@ -1,5 +1,3 @@
-import Foundation
-
 /// Which SQL flavour a connection speaks; callers write `?` placeholders for both.
 public enum SQLDialect: Sendable, Hashable {
     case sqlite
@@ -16,7 +14,12 @@ public enum SQLDialect: Sendable, Hashable {
 
     /// Quotes an identifier (table or column name) the same way for both dialects.
     public func quote(identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = "\""
+        for scalar in identifier.unicodeScalars {
+            if scalar == "\"" { quoted.unicodeScalars.append(scalar) }
+            quoted.unicodeScalars.append(scalar)
+        }
+        return quoted + "\""
     }
 
     private static func numberPlaceholders(_ sql: String) -> String {

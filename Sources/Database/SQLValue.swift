@@ -30,7 +30,7 @@ extension SQLValue {
         switch self {
         case .int(let v): return v
         case .double(let v): return v.isFinite && v.rounded(.towardZero) == v ? Int64(exactly: v) : nil
-        case .text(let s): return Int64(s.trimmingCharacters(in: " \t\n\r"))
+        case .text(let s): return Int64(s.trimmingSQLNumberPadding())
         case .null, .blob: return nil
         }
     }
@@ -41,7 +41,7 @@ extension SQLValue {
         switch self {
         case .int(let v): return Double(v)
         case .double(let v): return v
-        case .text(let s): return Double(s.trimmingCharacters(in: " \t\n\r"))
+        case .text(let s): return Double(s.trimmingSQLNumberPadding())
         case .null, .blob: return nil
         }
     }
@@ -65,15 +65,5 @@ extension SQLValue {
         case .int, .double: return string.map { Array($0.utf8) }
         case .null: return nil
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        let skip = Set(set)
-        var s = self[...]
-        while let f = s.first, skip.contains(f) { s = s.dropFirst() }
-        while let l = s.last, skip.contains(l) { s = s.dropLast() }
-        return s
     }
 }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle dispatch`: pushes a job a PHP worker runs, in the payload and serialized-command shape of the

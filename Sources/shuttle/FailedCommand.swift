@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle failed`: `php artisan queue:failed` — ID, Connection, Queue, Class, Failed At, newest first.

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle inspect`: one raw payload as readable JSON, its command decoded (and decrypted with APP_KEY).
@@ -58,7 +62,7 @@ struct InspectCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("\(file): cannot read the file") }
                 return (file, [UInt8](data), encrypter)
             }
-            return ("stdin", [UInt8](FileHandle.standardInput.readDataToEndOfFile()), encrypter)
+            return ("stdin", StandardStreams.readStandardInput(), encrypter)
         } catch let failure as CommandFailure {
             throw failure
         } catch {

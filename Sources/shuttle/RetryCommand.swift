@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle retry ID…|all [--queue Q]`: `php artisan queue:retry` — each failed job back onto its queue with
@@ -41,7 +45,7 @@ struct RetryCommand: AsyncParsableCommand {
             switch outcome {
             case .notFound:
                 missing += 1
-                FileHandle.standardError.write(Data("Unable to find failed job with ID [\(id)].\n".utf8))
+                StandardStreams.writeStandardError("Unable to find failed job with ID [\(id)].\n")
             case .retried(_, _, let keptRetryUntil):
                 if let keptRetryUntil {
                     application.logger.warning(

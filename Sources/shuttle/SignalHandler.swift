@@ -1,5 +1,14 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LaravelQueue
 
 /// PHP's worker signals: SIGTERM, SIGINT, SIGQUIT finish the jobs in flight then exit 0; SIGUSR2 pauses,

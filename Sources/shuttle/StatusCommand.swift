@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle status`: per queue, ready / delayed / reserved and the oldest ready job's wait; failed count.

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LaravelQueue
 
 /// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency` and
@@ -63,8 +67,8 @@ struct WorkCommand: AsyncParsableCommand {
                             services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
         let signals = SignalHandler(worker: worker)
         signals.install()
-        let exit = await worker.run()
-        if exit != .stopped(reason: "") { application.logger.info("exit", metadata: ["status": "\(exit.status)"]) }
-        if exit.status != 0 { Foundation.exit(exit.status) }
+        let outcome = await worker.run()
+        if outcome != .stopped(reason: "") { application.logger.info("exit", metadata: ["status": "\(outcome.status)"]) }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 }

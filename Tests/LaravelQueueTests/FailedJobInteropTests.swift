@@ -10,7 +10,7 @@ final class FailedJobInteropTests: XCTestCase {
     func testLaravelReadsWhatShuttleWrote() async throws {
         try await QueueTestDatabases.forEach { db in
             _ = try LaravelDatabasePHP.run(db, "migrate")
-            let tokyo = try XCTUnwrap(TimeZone(identifier: "Asia/Tokyo"))
+            let tokyo = try XCTUnwrap(ZoneInfo(identifier: "Asia/Tokyo"))
             let provider = DatabaseUuidFailedJobProvider(connection: db.connection, timeZone: tokyo)
             let uuids = [UUID().uuidString.lowercased(), UUID().uuidString.lowercased()]
             let exception = "Exception: boom ✓ in /app/Jobs/X.php:12\nStack trace:\n#0 {main}"
@@ -29,7 +29,7 @@ final class FailedJobInteropTests: XCTestCase {
             XCTAssertEqual(LaravelDatabasePHP.text(found["queue"]), "high")
             // PHP parses the stored text back in the app timezone: it must be the moment we logged.
             let failedAt = try XCTUnwrap(LaravelDatabasePHP.text(found["failed_at"]))
-            let parsed = try XCTUnwrap(Self.parse(failedAt, tokyo))
+            let parsed = try XCTUnwrap(Self.parse(failedAt, XCTUnwrap(TimeZone(identifier: "Asia/Tokyo"))))
             XCTAssertLessThan(abs(parsed.timeIntervalSince(before)), 5, failedAt)
 
             let forgotten = try LaravelDatabasePHP.run(db, "failed.forget", ["id": uuids[1]]) as? Bool
@@ -55,7 +55,8 @@ final class FailedJobInteropTests: XCTestCase {
             let before = Date()
 
             let newYork = try XCTUnwrap(TimeZone(identifier: "America/New_York"))
-            let provider = DatabaseUuidFailedJobProvider(connection: db.connection, timeZone: newYork)
+            let newYorkZone = try XCTUnwrap(ZoneInfo(identifier: "America/New_York"))
+            let provider = DatabaseUuidFailedJobProvider(connection: db.connection, timeZone: newYorkZone)
             let record = try await provider.find(uuid)
             XCTAssertEqual(record?.payload, payload)
             XCTAssertEqual(record?.exception, exception)
@@ -65,7 +66,7 @@ final class FailedJobInteropTests: XCTestCase {
             let parsed = try XCTUnwrap(Self.parse(failedAt, newYork), failedAt)
             XCTAssertLessThan(abs(parsed.timeIntervalSince(before)), 5, failedAt)
             // Our own timestamps are formatted the same way PHP formatted this one.
-            XCTAssertEqual(LaravelTimestamp.format(parsed, timeZone: newYork), failedAt)
+            XCTAssertEqual(LaravelTimestamp.format(parsed, timeZone: newYorkZone), failedAt)
 
             let all = try await provider.all()
             XCTAssertEqual(all.map(\.uuid), [uuid])

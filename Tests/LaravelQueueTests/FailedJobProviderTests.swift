@@ -24,7 +24,7 @@ final class FailedJobProviderTests: XCTestCase {
         try await QueueTestDatabases.forEach { db in
             // 2024-03-31 00:30 UTC is 01:30 CET, the night Berlin switches to summer time at 02:00.
             let clock = Clock(Date(timeIntervalSince1970: 1_711_845_000))
-            let berlin = try XCTUnwrap(TimeZone(identifier: "Europe/Berlin"))
+            let berlin = try XCTUnwrap(ZoneInfo(identifier: "Europe/Berlin"))
             let provider = DatabaseUuidFailedJobProvider(connection: db.connection, timeZone: berlin) { clock.now }
             try await provider.createTableIfMissing()
             try await provider.createTableIfMissing()  // idempotent

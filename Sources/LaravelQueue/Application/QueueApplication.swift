@@ -1,5 +1,9 @@
 import Database
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Redis
 
@@ -68,7 +72,7 @@ public struct QueueApplication: Sendable {
             let connection = try await openDatabase()
             let provider = DatabaseUuidFailedJobProvider(
                 connection: connection, table: c.failedJobs.table,
-                timeZone: TimeZone(identifier: c.app.timezone) ?? TimeZone(identifier: "UTC")!)
+                timeZone: ZoneInfo(identifier: c.app.timezone) ?? .utc)
             // The embedded SQLite default has no Laravel migration behind it: create the table Laravel would.
             if connection.dialect == .sqlite { try await provider.createTableIfMissing() }
             failer = provider

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The JSON of `failed_job_ids`: a list of job uuids, written as PHP's `json_encode` writes strings
 /// (`\/` and `\uXXXX` escapes) and read tolerantly (`(array) json_decode(…)`: anything else is empty).
 enum BatchFailedJobIds {
@@ -28,14 +26,16 @@ enum BatchFailedJobIds {
         return out + "\""
     }
 
+    /// The list's strings; numbers and booleans as their text (`1`, `1.5`, `1`/`0`), anything else dropped.
     static func decodeStrings(_ bytes: [UInt8]) -> [String] {
-        guard let list = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) as? [Any] else {
-            return []
-        }
+        guard case .array(let list)? = try? JSONParser.parse(bytes) else { return [] }
         return list.compactMap { element in
-            if let s = element as? String { return s }
-            if let n = element as? NSNumber { return n.stringValue }
-            return nil
+            switch element {
+            case .string: return element.stringValue
+            case .number(let n): return PHPStringCast.string(n.phpValue)
+            case .bool(let b): return b ? "1" : "0"
+            default: return nil
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 import Database
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// The counters of Laravel job batches (`job_batches`) for batched jobs Shuttle runs, updated with the

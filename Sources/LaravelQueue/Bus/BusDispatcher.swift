@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// Laravel's `dispatch($job)` for a job object Shuttle holds as data (a chained job): the unique-lock check

@@ -1,5 +1,9 @@
 import Database
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The locks of Laravel's `DatabaseStore` (`Illuminate\Cache\DatabaseLock`): rows of `cache_locks`
 /// (`key` = cache prefix + name, `owner`, `expiration` Unix seconds). The default store of v11+ skeletons.

@@ -1,5 +1,4 @@
 import PHPSerialization
-import Foundation
 
 /// PHP's scalar conversions on unserialized values, for the places Shuttle evaluates what PHP code would:
 /// string concatenation (`.`), `(int)` casts and `?:` tests.
@@ -23,7 +22,7 @@ enum PHPStringCast {
         case .int(let i): return i
         case .double(let d) where d.isFinite: return Int(d)
         case .bool(let b): return b ? 1 : 0
-        case .string(let bytes): return Int(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+        case .string(let bytes): return Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces())
         default: return nil
         }
     }

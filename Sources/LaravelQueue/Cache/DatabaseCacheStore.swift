@@ -1,5 +1,9 @@
 import Database
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// Laravel's `database` cache store (the default store of v11+ skeletons): rows of the `cache` table

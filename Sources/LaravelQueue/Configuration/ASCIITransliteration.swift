@@ -1,4 +1,5 @@
-import Foundation
+// The standard library's NFD (what Foundation's `decomposedStringWithCanonicalMapping` gives, without ICU).
+@_spi(_Unicode) import Swift
 
 /// The part of Laravel's `Str::ascii` (voku/portable-ascii, language `en`) that app names realistically
 /// use: Latin-1 Supplement and Latin Extended-A. Other characters fall back to their canonical
@@ -36,8 +37,8 @@ enum ASCIITransliteration {
 
     /// The first scalar of the canonical decomposition when it is an ASCII letter (`é` → `e`).
     static func decompositionBase(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
-        guard let first = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars.first,
-              first.isASCII, first.properties.isAlphabetic else { return nil }
+        var decomposition = String(Character(scalar))._nfd.makeIterator()
+        guard let first = decomposition.next(), first.isASCII, first.properties.isAlphabetic else { return nil }
         return first
     }
 }

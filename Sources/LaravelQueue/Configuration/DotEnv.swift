@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Loads a Laravel app's `.env` file with the semantics Laravel gives it.
 ///

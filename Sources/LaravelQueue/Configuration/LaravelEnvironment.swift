@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The variables a Laravel app's config would see, merged the way Shuttle defines precedence:
 /// the app's `.env` file < the process environment < explicit overrides (CLI flags).

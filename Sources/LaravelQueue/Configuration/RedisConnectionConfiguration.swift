@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One entry of `database.redis` as plain values (the Redis client module maps it to its own type).
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// `Shuttle\Jobs\Probe` (scripts/laravel/Jobs/Probe.php) as a `PendingJob`: its seven typed public
@@ -12,7 +16,7 @@ public struct ProbeDispatch: Hashable, Sendable {
 
         /// `5` → `.seconds(5)`; `1,2` → `.list([1, 2])` (a CLI's `--backoff LIST`).
         public init?(parsing text: String) {
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingSpaces()) }
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
             let values = parts.compactMap { $0 }
             self = values.count == 1 && !text.contains(",") ? .seconds(values[0]) : .list(values)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Laravel's `Illuminate\Encryption\Encrypter`: reads and writes the same base64(JSON) payloads, so values
 /// (and encrypted queue commands, spec §5.8) pass between PHP and Swift in both directions.

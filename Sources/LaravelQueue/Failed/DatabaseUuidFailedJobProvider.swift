@@ -1,5 +1,9 @@
 import Database
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Laravel's `database-uuids` failer: rows in `failed_jobs` keyed by the payload's `uuid`, readable by
 /// `php artisan queue:failed` / `queue:retry` and written exactly as PHP writes them.
@@ -7,11 +11,11 @@ public final class DatabaseUuidFailedJobProvider: FailedJobProvider {
     public let connection: any SQLConnection
     public let table: String
     /// The app's timezone: `failed_at` is `Date::now()` formatted there.
-    public let timeZone: TimeZone
+    public let timeZone: ZoneInfo
     private let now: @Sendable () -> Date
 
     public init(
-        connection: any SQLConnection, table: String = "failed_jobs", timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        connection: any SQLConnection, table: String = "failed_jobs", timeZone: ZoneInfo = .utc,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.connection = connection
@@ -135,8 +139,7 @@ public final class DatabaseUuidFailedJobProvider: FailedJobProvider {
 
     /// `json_decode($payload, true)['uuid']`.
     static func uuid(in payload: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return nil }
-        return object["uuid"] as? String
+        (try? JSONParser.parse(payload))?["uuid"]?.stringValue
     }
 
     private static func record(_ row: SQLRow) -> FailedJobRecord {

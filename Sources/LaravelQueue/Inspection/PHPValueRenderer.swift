@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// Shows a decoded PHP value as JSON a person can read: PHP's types map onto JSON's where they can, and the

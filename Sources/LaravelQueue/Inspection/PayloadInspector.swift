@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 
 /// Reads one raw job payload (a Redis queue element or a `failed_jobs.payload`) into readable JSON for

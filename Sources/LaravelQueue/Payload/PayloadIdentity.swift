@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The per-push values of a payload. Random by default; fixed ones let tests reproduce captured bytes.
 public struct PayloadIdentity: Hashable, Sendable {
@@ -30,7 +34,7 @@ public struct PayloadIdentity: Hashable, Sendable {
 
     /// PHP's float-to-string (`precision = 14`), as Horizon's `str_replace(',', '.', microtime(true))` gives.
     public static func phpFloatString(_ value: Double) -> String {
-        var text = String(format: "%.14G", value).replacingOccurrences(of: ",", with: ".")
+        var text = CFormat.string("%.14G", value)
         if text.contains("E") {
             // PHP writes `1.0E+25`: a fraction is always present and the exponent has no padding.
             let parts = text.split(separator: "E", maxSplits: 1)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PHPSerialization
 import Redis
 
@@ -51,9 +55,14 @@ struct ProbeRecord: Sendable {
 
     var json: [UInt8] {
         func quoted(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                if scalar == "\\" || scalar == "\"" { out.unicodeScalars.append("\\") }
+                out.unicodeScalars.append(scalar)
+            }
+            return out + "\""
         }
-        let ended = self.ended.map { String(format: "%.6f", $0) } ?? "null"
-        return Array("{\"uuid\":\(quoted(uuid)),\"attempt\":\(attempt),\"worker\":\(quoted(worker)),\"outcome\":\(quoted(outcome)),\"started\":\(String(format: "%.6f", started)),\"ended\":\(ended)}".utf8)
+        let ended = self.ended.map { CFormat.string("%.6f", $0) } ?? "null"
+        return Array("{\"uuid\":\(quoted(uuid)),\"attempt\":\(attempt),\"worker\":\(quoted(worker)),\"outcome\":\(quoted(outcome)),\"started\":\(CFormat.string("%.6f", started)),\"ended\":\(ended)}".utf8)
     }
 }

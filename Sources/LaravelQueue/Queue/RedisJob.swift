@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A job reserved from a Redis queue: Laravel's `RedisJob`.
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Redis
 
 /// Laravel's `Illuminate\Queue\RedisQueue`: the queue operations, with the same effect on Redis as PHP's,

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// Writes failed jobs to the `FailedJobProvider`, including queue elements Laravel's failer would refuse
