@@ -15,7 +15,9 @@ if ! redis-cli -h "$host" -p "$port" ping 2>/dev/null | grep -q PONG; then
   echo "run: no Redis answered; started one on 127.0.0.1:$port (data in $dir)" >&2
 fi
 export REDIS_HOST=$host REDIS_PORT=$port
-export DB_CONNECTION=${DB_CONNECTION:-sqlite}
-export DB_DATABASE=${DB_DATABASE:-$root/.build-services/shuttle.sqlite}
+if [ -z "${DB_CONNECTION:-}${DB_DATABASE:-}" ]; then
+  # The embedded default: Shuttle's own SQLite file, whose tables Shuttle creates.
+  export DB_CONNECTION=sqlite DB_DATABASE=$root/.build-services/shuttle.sqlite SHUTTLE_EMBEDDED_DATABASE=1
+fi
 mkdir -p "$(dirname "$DB_DATABASE")"
 exec "$root/.build/release/shuttle" work "$@"

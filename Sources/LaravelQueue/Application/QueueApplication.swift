@@ -24,7 +24,9 @@ public struct QueueApplication: Sendable {
     public let logger: Logger
 
     /// Connects everything. Errors are one line, naming what could not be reached.
-    public static func connect(_ configuration: QueueConfiguration, appRoot: String? = nil,
+    /// - Parameter embeddedDatabase: the database is Shuttle's own (`make run`), not a Laravel app's: create
+    ///   the tables Laravel's migrations would (an app's own database is left to its migrations).
+    public static func connect(_ configuration: QueueConfiguration, appRoot: String? = nil, embeddedDatabase: Bool = false,
                                logger: Logger = Logger(label: "shuttle")) async throws -> QueueApplication {
         let c = configuration
         if c.redis.tls {
@@ -58,7 +60,9 @@ public struct QueueApplication: Sendable {
             locks = RedisLockProvider(redis: lockRedis, prefix: c.cache.redisStorePrefix)
         case "database":
             let connection = try await openDatabase()
-            cache = DatabaseCacheStore(connection: connection, table: c.cache.databaseTable, prefix: c.cache.prefix)
+            let store = DatabaseCacheStore(connection: connection, table: c.cache.databaseTable, prefix: c.cache.prefix)
+            if embeddedDatabase { try await store.createTableIfMissing() }
+            cache = store
             locks = DatabaseLockProvider(connection: connection, prefix: c.cache.prefix)
         default:
             logger.notice("cache store is not shared with PHP: restart/pause signals and maxExceptions counters are local",
@@ -73,8 +77,7 @@ public struct QueueApplication: Sendable {
             let provider = DatabaseUuidFailedJobProvider(
                 connection: connection, table: c.failedJobs.table,
                 timeZone: ZoneInfo(identifier: c.app.timezone) ?? .utc)
-            // The embedded SQLite default has no Laravel migration behind it: create the table Laravel would.
-            if connection.dialect == .sqlite { try await provider.createTableIfMissing() }
+            if embeddedDatabase { try await provider.createTableIfMissing() }
             failer = provider
         case "null":
             failer = nil
@@ -89,6 +92,7 @@ public struct QueueApplication: Sendable {
         }
         // Batches live in the app's database; without one, batched jobs are run but not counted (and logged).
         let batches = (try? await openDatabase()).map { DatabaseBatchRepository(connection: $0) }
+        if embeddedDatabase { try await batches?.createTableIfMissing() }
         let bus = BusServices(locks: locks, batches: batches, defaultConnection: c.connectionName,
                               connections: [c.connectionName: queue])
         return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
