@@ -107,106 +107,106 @@ public final class Worker: Sendable {
         var migratedBeforeThisRound = false
         var quarantineSwept = false
         var lastPop = ContinuousClock.now
-            while true {
-                if let exit = stopCondition(started: started) {
-                    state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
-                    return await drain(exit)
-                }
-                if lastMaintenance == nil || ContinuousClock.now - lastMaintenance! >= maintenanceInterval {
-                    lastMaintenance = .now
-                    migratedBeforeThisRound = true
-                    if await restartRequested(since: restartMarker) {
-                        return await drain(.stopped(reason: "restart signal"))
-                    }
-                    pausedQueues = await readPausedQueues()
-                    if !quarantineSwept { quarantineSwept = await sweepQuarantine(processor: processor) }
-                    await migrateAll(except: pausedQueues)
-                }
-                if state.withLock({ $0.paused }) {
-                    await signal.wait(timeout: sleepDuration)
-                    continue
-                }
-                var free = options.concurrency - inFlightCount
-                if options.maxJobs > 0 {
-                    free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })
-                }
-                if options.once { free = min(free, 1) }
-                if free <= 0 {
-                    await signal.wait(timeout: maintenanceInterval)
-                    continue
-                }
-                // Fill slots in batches: while jobs run, wait a moment (bounded by `refillWindow` since the last
-                // pop) for a quarter of the slots to free, so one pop round trip serves many jobs.
-                let sinceLastPop = ContinuousClock.now - lastPop
-                if free < refillBatch && inFlightCount > 0 && sinceLastPop < refillWindow {
-                    await signal.wait(timeout: refillWindow - sinceLastPop)
-                    continue
-                }
-                lastPop = .now
-                var ran = 0, handedBack = 0, popped = false
-                let roundFollowsMigration = migratedBeforeThisRound
-                migratedBeforeThisRound = false
-                for name in queues where !pausedQueues.contains(name) {
-                    guard free > 0 else { break }
-                    let result: PopResult
-                    do {
-                        result = try await queue.pop(queue: name, count: free)
-                    } catch {
-                        // Laravel reports the exception and sleeps a second.
-                        logger.error("pop failed", metadata: ["queue": "\(name)", "error": "\(error)"])
-                        await signal.wait(timeout: .seconds(1))
-                        break
-                    }
-                    if result.isEmpty { continue }
-                    popped = true
-                    if await !reject(result, processor: processor) { quarantineSwept = false }
-                    for job in result.jobs {
-                        free -= 1
-                        if registry.handler(for: job.className) == nil {
-                            // To the tail, so Shuttle never stalls behind jobs only PHP can run.
-                            _ = await processor.handBack(job, to: options.handBackTo ?? job.queue)
-                            handedBack += 1
-                            continue
-                        }
-                        ran += 1
-                        let (id, watch) = track(job)
-                        // Handlers run on the global pool, never on the connection's thread the loop prefers.
-                        let task = Task(executorPreference: globalConcurrentExecutor) {
-                            _ = await processor.process(job, watch: watch)
-                            self.finished(id)
-                        }
-                        watch.attach(task)
-                    }
-                    // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
-                }
-                if options.once {
-                    // `--once`: the next job, or (like Laravel) one `--sleep` when there was none.
-                    if !popped { await signal.wait(timeout: sleepDuration) }
-                    return await drain(.stopped(reason: "once"))
-                }
-                if popped && ran == 0 && handedBack > 0 {
-                    // Nothing here is Shuttle's to run: for --stop-when-empty that is an empty queue.
-                    if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
-                    handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
-                    logger.notice("only jobs Shuttle does not run were waiting; handed back to PHP, backing off", metadata: [
-                        "handedBack": "\(handedBack)", "backoff": "\(handBackBackoff)", "handBackTo": "\(options.handBackTo ?? "same queue")",
-                    ])
-                    await signal.wait(timeout: handBackBackoff)
-                    continue
-                }
-                if ran > 0 { handBackBackoff = .zero }
-                if !popped {
-                    if options.stopWhenEmpty && inFlightCount == 0 {
-                        // Laravel migrates before every pop: only call the queues empty right after a migration,
-                        // or a job released with no delay (or just due) would be left behind.
-                        if !roundFollowsMigration { lastMaintenance = nil; continue }
-                        return await drain(.stopped(reason: "queue empty"))
-                    }
-                    await idle(firstQueue: queues.first { !pausedQueues.contains($0) })
-                } else if options.rest > 0 {
-                    try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
-                }
+        while true {
+            if let exit = stopCondition(started: started) {
+                state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
+                return await drain(exit)
             }
+            if lastMaintenance == nil || ContinuousClock.now - lastMaintenance! >= maintenanceInterval {
+                lastMaintenance = .now
+                migratedBeforeThisRound = true
+                if await restartRequested(since: restartMarker) {
+                    return await drain(.stopped(reason: "restart signal"))
+                }
+                pausedQueues = await readPausedQueues()
+                if !quarantineSwept { quarantineSwept = await sweepQuarantine(processor: processor) }
+                await migrateAll(except: pausedQueues)
+            }
+            if state.withLock({ $0.paused }) {
+                await signal.wait(timeout: sleepDuration)
+                continue
+            }
+            var free = options.concurrency - inFlightCount
+            if options.maxJobs > 0 {
+                free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })
+            }
+            if options.once { free = min(free, 1) }
+            if free <= 0 {
+                await signal.wait(timeout: maintenanceInterval)
+                continue
+            }
+            // Fill slots in batches: while jobs run, wait a moment (bounded by `refillWindow` since the last
+            // pop) for a quarter of the slots to free, so one pop round trip serves many jobs.
+            let sinceLastPop = ContinuousClock.now - lastPop
+            if free < refillBatch && inFlightCount > 0 && sinceLastPop < refillWindow {
+                await signal.wait(timeout: refillWindow - sinceLastPop)
+                continue
+            }
+            lastPop = .now
+            var ran = 0, handedBack = 0, popped = false
+            let roundFollowsMigration = migratedBeforeThisRound
+            migratedBeforeThisRound = false
+            for name in queues where !pausedQueues.contains(name) {
+                guard free > 0 else { break }
+                let result: PopResult
+                do {
+                    result = try await queue.pop(queue: name, count: free)
+                } catch {
+                    // Laravel reports the exception and sleeps a second.
+                    logger.error("pop failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                    await signal.wait(timeout: .seconds(1))
+                    break
+                }
+                if result.isEmpty { continue }
+                popped = true
+                if await !reject(result, processor: processor) { quarantineSwept = false }
+                for job in result.jobs {
+                    free -= 1
+                    if registry.handler(for: job.className) == nil {
+                        // To the tail, so Shuttle never stalls behind jobs only PHP can run.
+                        _ = await processor.handBack(job, to: options.handBackTo ?? job.queue)
+                        handedBack += 1
+                        continue
+                    }
+                    ran += 1
+                    let (id, watch) = track(job)
+                    // Handlers run on the global pool, never on the connection's thread the loop prefers.
+                    let task = Task(executorPreference: globalConcurrentExecutor) {
+                        _ = await processor.process(job, watch: watch)
+                        self.finished(id)
+                    }
+                    watch.attach(task)
+                }
+                // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
+            }
+            if options.once {
+                // `--once`: the next job, or (like Laravel) one `--sleep` when there was none.
+                if !popped { await signal.wait(timeout: sleepDuration) }
+                return await drain(.stopped(reason: "once"))
+            }
+            if popped && ran == 0 && handedBack > 0 {
+                // Nothing here is Shuttle's to run: for --stop-when-empty that is an empty queue.
+                if options.stopWhenEmpty && inFlightCount == 0 { return await drain(.stopped(reason: "queue empty")) }
+                handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
+                logger.notice("only jobs Shuttle does not run were waiting; handed back to PHP, backing off", metadata: [
+                    "handedBack": "\(handedBack)", "backoff": "\(handBackBackoff)", "handBackTo": "\(options.handBackTo ?? "same queue")",
+                ])
+                await signal.wait(timeout: handBackBackoff)
+                continue
+            }
+            if ran > 0 { handBackBackoff = .zero }
+            if !popped {
+                if options.stopWhenEmpty && inFlightCount == 0 {
+                    // Laravel migrates before every pop: only call the queues empty right after a migration,
+                    // or a job released with no delay (or just due) would be left behind.
+                    if !roundFollowsMigration { lastMaintenance = nil; continue }
+                    return await drain(.stopped(reason: "queue empty"))
+                }
+                await idle(firstQueue: queues.first { !pausedQueues.contains($0) })
+            } else if options.rest > 0 {
+                try? await Task.sleep(for: .milliseconds(Int(options.rest * 1000)))
+            }
+        }
     }
 
     private var refillBatch: Int { max(1, options.concurrency / 4) }
