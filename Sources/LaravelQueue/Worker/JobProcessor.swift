@@ -25,7 +25,6 @@ struct JobProcessor: Sendable {
     let tries: Int
     let backoff: String
     let timeout: Int
-    /// How long a timed-out handler may ignore cancellation before the worker gives up on it.
     /// Shares round trips between the deletes of jobs finishing at the same time.
     let deletes: DeleteCoalescer
 
