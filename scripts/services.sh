@@ -29,17 +29,19 @@ pg_up() { [ -f "$dir/pg.port" ] && pg_isready -q -h 127.0.0.1 -p "$(cat "$dir/pg
 
 start_postgres() {
   if pg_up; then return; fi
-  local bin port data as=()
-  bin=$(pg_bin); port=$(free_port); data="$dir/pg/data"
-  # initdb and pg_ctl refuse to run as root: run them as the postgres user.
-  if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); chown postgres "$dir"; fi
-  rm -rf "$dir/pg"; mkdir -p "$dir/pg"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir/pg"
-  "${as[@]}" "$bin/initdb" -D "$data" -U postgres -A trust --no-sync >"$dir/pg/initdb.log" 2>&1
-  "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$dir/pg/pg.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  local bin port pgdir data as=()
+  bin=$(pg_bin); port=$(free_port)
+  # The cluster lives in its own temp dir: the postgres user may not be able to reach the checkout's path
+  # (a clone under /root, say), and initdb and pg_ctl refuse to run as root.
+  pgdir=$(mktemp -d /tmp/shuttle-pg.XXXXXX); data="$pgdir/data"
+  if [ "$(id -u)" -eq 0 ]; then as=(runuser -u postgres --); chown postgres "$pgdir"; fi
+  "${as[@]}" "$bin/initdb" -D "$data" -U postgres -A trust --no-sync >"$pgdir/initdb.log" 2>&1 \
+    || { echo "services: initdb failed (see $pgdir/initdb.log)" >&2; exit 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$pgdir/pg.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
   echo "$port" > "$dir/pg.port"
-  pg_up || { echo "services: postgres did not start (see $dir/pg/pg.log)" >&2; exit 1; }
+  echo "$pgdir" > "$dir/pg.dir"
+  pg_up || { echo "services: postgres did not start (see $pgdir/pg.log)" >&2; exit 1; }
 }
 
 case "${1:-start}" in
@@ -51,11 +53,12 @@ case "${1:-start}" in
     ;;
   stop)
     [ -f "$dir/redis.port" ] && redis-cli -h 127.0.0.1 -p "$(cat "$dir/redis.port")" shutdown nosave >/dev/null 2>&1 || true
-    if [ -d "$dir/pg/data" ]; then
+    if [ -f "$dir/pg.dir" ] && [ -d "$(cat "$dir/pg.dir")/data" ]; then
       as=(); [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
-      "${as[@]}" "$(pg_bin)/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1 || true
+      "${as[@]}" "$(pg_bin)/pg_ctl" -D "$(cat "$dir/pg.dir")/data" -m immediate stop >/dev/null 2>&1 || true
+      rm -rf "$(cat "$dir/pg.dir")"
     fi
-    rm -f "$dir/redis.port" "$dir/pg.port"
+    rm -f "$dir/redis.port" "$dir/pg.port" "$dir/pg.dir"
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac
