@@ -65,6 +65,9 @@ struct WorkCommand: AsyncParsableCommand {
         let registry = JobRegistries.standard(application: application, workerName: workerName)
         let worker = Worker(queue: application.queue, registry: registry, options: options,
                             services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
+        if let horizon = application.configuration.horizon {
+            application.logger.info("keeping Horizon's job records", metadata: ["prefix": "\(horizon.prefix)"])
+        }
         let signals = SignalHandler(worker: worker)
         signals.install()
         let outcome = await worker.run()

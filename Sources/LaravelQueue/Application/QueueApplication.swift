@@ -22,6 +22,8 @@ public struct QueueApplication: Sendable {
     /// Unique locks, batches and chain targets for the PHP jobs Shuttle runs (spec §7).
     public let bus: BusServices
     public let logger: Logger
+    /// Horizon's per-job records (spec §8.3), when `configuration.horizon` is set.
+    public let horizon: HorizonMiddleware?
 
     /// Connects everything. Errors are one line, naming what could not be reached.
     /// - Parameter embeddedDatabase: the database is Shuttle's own (`make run`), not a Laravel app's: create
@@ -95,8 +97,13 @@ public struct QueueApplication: Sendable {
         if embeddedDatabase { try await batches?.createTableIfMissing() }
         let bus = BusServices(locks: locks, batches: batches, defaultConnection: c.connectionName,
                               connections: [c.connectionName: queue])
+        var horizon: HorizonMiddleware? = nil
+        if let h = c.horizon {
+            let horizonRedis = try await RedisConnection(configuration: redisConfiguration(h.connection))
+            horizon = HorizonMiddleware(redis: horizonRedis, logger: logger)
+        }
         return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
-                                database: database, encrypter: encrypter, bus: bus, logger: logger)
+                                database: database, encrypter: encrypter, bus: bus, logger: logger, horizon: horizon)
     }
 
     /// Maps Laravel's connection values onto the client's; a host starting with `/` is a Unix socket.
@@ -108,9 +115,11 @@ public struct QueueApplication: Sendable {
             commandTimeout: blocking ? nil : .seconds(30), keyPrefix: r.prefix)
     }
 
-    /// The worker services for this app: cache, failer, encrypter, the version's behaviour.
+    /// The worker services for this app: cache, failer, encrypter, the version's behaviour; Horizon's
+    /// records after the given middleware when Horizon is enabled.
     public func workerServices(middleware: [any JobMiddleware] = []) -> WorkerServices {
-        var services = WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: middleware,
+        let all = middleware + (horizon.map { [$0] } ?? [])
+        var services = WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: all,
                                       laravelVersion: configuration.version, logger: logger)
         services.bus = bus
         return services
