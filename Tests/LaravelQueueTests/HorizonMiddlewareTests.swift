@@ -50,6 +50,29 @@ final class HorizonMiddlewareTests: XCTestCase {
         XCTAssertEqual(expiry, pushedAt.adding(minutes: 60), "the reserved row leaves the pending row's expiry alone")
     }
 
+    /// Horizon's `JobsMigrated` row: an expired reservation moved back by Shuttle's migration is pending
+    /// again in the dashboard, with the bytes now on the list (the reserved copy, attempts 1).
+    func testMigratedReservationIsPendingAgain() async throws {
+        let job = try await bed.pushAndPop("monzo-transaction-pull")
+        let middleware = bed.middleware()
+        await middleware.jobEvent(.reserved(job))
+        let id = try XCTUnwrap(job.payload.horizonId)
+        bed.clock.advance(2)
+
+        // The reservation expires (retry_after passed): a worker's migration moves the reserved bytes back.
+        let queue = bed.scratch.queue(retryAfter: 90, clock: TestClock(Int(bed.clock.now) + 1000))
+        let moved = try await queue.migrateJobs(queue: "pull")
+        XCTAssertEqual(moved, [job.reserved])
+        await middleware.jobEvent(.migrated(queue: "pull", payloads: moved))
+
+        let hash = try await bed.hash(id)
+        XCTAssertEqual(hash["status"], "pending")
+        let stored = try await bed.hashBytes(id, "payload")
+        XCTAssertEqual(stored, job.reserved)
+        XCTAssertEqual(hash["updated_at"], bed.clock.timestamp.text)
+        XCTAssertNil(hash["delay"], "the delay field is written only when asked for (PR #1721)")
+    }
+
     func testSuccessfulDeleteWritesTheCompletedRowAndMetrics() async throws {
         let job = try await bed.pushAndPop("check-integration-updates")
         try await bed.writePendingRow(for: job, at: bed.clock.timestamp)

@@ -49,6 +49,15 @@ public struct HorizonMiddleware: JobMiddleware {
             // Only a job this worker marked reserved needs putting back; the list holds its original bytes.
             guard let id = job.payload.horizonId, stopwatch.forget(id) else { return }
             await send(records.released(id: id, payload: job.rawBody, delay: nil, at: timestamp()), "handed back", id)
+        case .migrated(_, let payloads):
+            // Horizon's `JobsMigrated` listener: each moved job is pending again, with the bytes now listed.
+            let t = timestamp()
+            var commands: [RedisCommand] = []
+            for bytes in payloads {
+                guard let id = (try? Payload(bytes: bytes))?.horizonId else { continue }
+                commands += records.released(id: id, payload: bytes, delay: 0, at: t)  // PR #1721 builds record delay 0 on migration
+            }
+            if !commands.isEmpty { await send(commands, "migrated", "\(payloads.count) jobs") }
         case .processed, .rejected:
             return
         }

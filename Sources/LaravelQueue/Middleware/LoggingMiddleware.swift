@@ -38,6 +38,8 @@ public struct LoggingMiddleware: JobMiddleware {
             var m = meta(job)
             m["to"] = "\(queue)"
             logger.info("handed back to PHP", metadata: m)
+        case .migrated(let queue, let payloads):
+            logger.debug("migrated", metadata: ["queue": "\(queue)", "jobs": "\(payloads.count)"])
         case .rejected(let queue, let bytes, let reason):
             logger.error("rejected a queue element that is not a job; recorded as failed",
                          metadata: ["queue": "\(queue)", "bytes": "\(bytes.count)", "reason": "\(reason)"])

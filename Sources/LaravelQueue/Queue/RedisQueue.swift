@@ -113,6 +113,12 @@ public final class RedisQueue: Sendable {
     /// Laravel's `migrateExpiredJobs` for both sets of a queue: due delayed jobs, then expired reservations.
     @discardableResult
     public func migrate(queue: String? = nil) async throws -> Int {
+        try await migrateJobs(queue: queue).count
+    }
+
+    /// `migrate`, returning the payloads moved to the ready list (delayed ones first), for listeners such as
+    /// Horizon's records, which mark each one pending again.
+    public func migrateJobs(queue: String? = nil) async throws -> [[UInt8]] {
         let k = keys(queue)
         let now = String(self.now)
         let limit = String(migrationBatchSize)
@@ -120,10 +126,10 @@ public final class RedisQueue: Sendable {
             .evalsha(QueueScripts.migrateExpiredJobs, keys: [k.delayed, k.ready, k.notify], arguments: [.value(now), .value(limit)]),
             .evalsha(QueueScripts.migrateExpiredJobs, keys: [k.reserved, k.ready, k.notify], arguments: [.value(now), .value(limit)]),
         ])
-        var moved = 0
+        var moved: [[UInt8]] = []
         for reply in replies {
             if case .error(let message) = reply { throw RedisError.server(message) }
-            moved += reply.array?.count ?? 0
+            moved += (reply.array ?? []).compactMap(\.bytes)
         }
         return moved
     }

@@ -25,6 +25,8 @@ public enum JobEvent: Sendable {
     case failed(RedisJob, exception: String)
     /// Not implemented here: given back to PHP untouched.
     case handedBack(RedisJob, toQueue: String)
+    /// Due delayed jobs and expired reservations moved back to a ready list (the payloads as moved).
+    case migrated(queue: String, payloads: [[UInt8]])
     /// A list element that was not a job: recorded as failed with its raw bytes.
     case rejected(queue: String, bytes: [UInt8], reason: String)
 }

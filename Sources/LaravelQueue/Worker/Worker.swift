@@ -336,7 +336,11 @@ public final class Worker: Sendable {
     private func migrateAll(except paused: Set<String>) async -> Int {
         var moved = 0
         for name in queues where !paused.contains(name) {
-            do { moved += try await queue.migrate(queue: name) } catch {
+            do {
+                let payloads = try await queue.migrateJobs(queue: name)
+                moved += payloads.count
+                if !payloads.isEmpty { for m in services.middleware { await m.jobEvent(.migrated(queue: name, payloads: payloads)) } }
+            } catch {
                 logger.error("migration failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
         }
