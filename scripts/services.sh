@@ -2,7 +2,8 @@
 # Starts (or reuses) the test services on loopback, private ports, in a state directory:
 #   scripts/services.sh start   -> prints `export` lines for SHUTTLE_TEST_REDIS_PORT, SHUTTLE_TEST_PG_PORT
 #   scripts/services.sh stop
-# State lives in $SHUTTLE_SERVICES_DIR (default: <repo>/.build-services), so two checkouts never share servers.
+# Their ports live in $SHUTTLE_SERVICES_DIR (default: <repo>/.build-services), so two checkouts never share
+# servers; their data lives in temp dirs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${SHUTTLE_SERVICES_DIR:-$root/.build-services}
@@ -14,13 +15,15 @@ redis_up() { [ -f "$dir/redis.port" ] && redis-cli -h 127.0.0.1 -p "$(cat "$dir/
 
 start_redis() {
   if redis_up; then return; fi
-  local port; port=$(free_port)
-  mkdir -p "$dir/redis"
-  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir/redis" --save '' --appendonly no \
-    --daemonize yes --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" >/dev/null
+  local port rdir
+  port=$(free_port)
+  rdir=$(mktemp -d /tmp/shuttle-redis.XXXXXX)
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$rdir" --save '' --appendonly no \
+    --daemonize yes --pidfile "$rdir/redis.pid" --logfile "$rdir/redis.log" >/dev/null
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   echo "$port" > "$dir/redis.port"
-  redis_up || { echo "services: redis did not start (see $dir/redis/redis.log)" >&2; exit 1; }
+  echo "$rdir" > "$dir/redis.dir"
+  redis_up || { echo "services: redis did not start (see $rdir/redis.log)" >&2; exit 1; }
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -53,12 +56,13 @@ case "${1:-start}" in
     ;;
   stop)
     [ -f "$dir/redis.port" ] && redis-cli -h 127.0.0.1 -p "$(cat "$dir/redis.port")" shutdown nosave >/dev/null 2>&1 || true
+    [ -f "$dir/redis.dir" ] && rm -rf "$(cat "$dir/redis.dir")"
     if [ -f "$dir/pg.dir" ] && [ -d "$(cat "$dir/pg.dir")/data" ]; then
       as=(); [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
       "${as[@]}" "$(pg_bin)/pg_ctl" -D "$(cat "$dir/pg.dir")/data" -m immediate stop >/dev/null 2>&1 || true
       rm -rf "$(cat "$dir/pg.dir")"
     fi
-    rm -f "$dir/redis.port" "$dir/pg.port" "$dir/pg.dir"
+    rm -f "$dir/redis.port" "$dir/redis.dir" "$dir/pg.port" "$dir/pg.dir"
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac
