@@ -170,6 +170,21 @@ final class WorkerControlTests: XCTestCase {
         XCTAssertLessThan(elapsed, .seconds(3))
     }
 
+    /// `--memory`: once the process is over the limit the worker stops taking jobs and exits with status 12.
+    func testMemoryLimitStopsTheWorkerWithStatus12() async throws {
+        let bed = try await makeBed()
+        let handler = TestHandler()
+        try await bed.push(value: 1)
+        var options = WorkerOptions.test()
+        options.memory = 1 // megabytes: any process is over it
+        let exit = await bed.worker(TestHandler.registry(handler), options: options).run()
+        XCTAssertEqual(exit, .memoryExceeded)
+        XCTAssertEqual(exit.status, 12)
+        XCTAssertEqual(handler.runs, 0, "checked before the first job, as queue:work checks after each loop")
+        let ready = try await bed.ready()
+        XCTAssertEqual(ready.count, 1, "the job is left for another worker")
+    }
+
     func testOnceRunsOneJob() async throws {
         let bed = try await makeBed()
         let handler = TestHandler()
