@@ -20,6 +20,9 @@ struct DispatchCommand: AsyncParsableCommand {
     var properties: String?
     @Flag(help: "Encrypt the command (ShouldBeEncrypted); needs APP_KEY.") var encrypted = false
     @Option(help: "How many copies to push.") var count: Int = 1
+    @Option(name: .customLong("tag"), help: "Horizon: a tag the job's tags() returns (repeatable; default: its models).")
+    var tags: [String] = []
+    @Flag(help: "Horizon: the job is silenced (horizon.silenced or Silenced).") var silenced = false
 
     @Flag(help: "Dispatch Shuttle\\Jobs\\Probe.") var probe = false
     @Option(help: "Probe: seconds to sleep.") var sleep: Double = 0
@@ -32,11 +35,14 @@ struct DispatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let application: QueueApplication
-        let job: PendingJob
+        var job: PendingJob
         do {
             application = try await app.connect()
             let version = application.configuration.version
             guard count >= 1 else { throw CommandFailure("--count must be at least 1") }
+            if application.horizon == nil, !tags.isEmpty || silenced {
+                throw CommandFailure("--tag and --silenced need Horizon (HORIZON_PREFIX or SHUTTLE_HORIZON=true)")
+            }
             if probe {
                 guard className == nil, properties == nil else { throw CommandFailure("--probe takes no class or --properties") }
                 var backoffValue: ProbeDispatch.Backoff? = nil
@@ -56,13 +62,15 @@ struct DispatchCommand: AsyncParsableCommand {
                                                       failOnTimeout: failOnTimeout ? true : nil),
                     version: version, encrypted: encrypted, count: count)
             }
+            job.tags = tags.isEmpty ? nil : tags
+            job.silenced = silenced
         } catch let error as CommandFailure {
             throw error
         } catch {
             throw CommandFailure("\(error)")
         }
         do {
-            let pushed = try await Dispatcher(encrypter: application.encrypter).dispatch(job, on: application.queue)
+            let pushed = try await application.dispatcher.dispatch(job, on: application.queue)
             for j in pushed { print("\(j.uuid) \(j.id)") }
         } catch {
             throw CommandFailure("\(error)")

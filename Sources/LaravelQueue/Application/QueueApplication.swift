@@ -115,6 +115,11 @@ public struct QueueApplication: Sendable {
             commandTimeout: blocking ? nil : .seconds(30), keyPrefix: r.prefix)
     }
 
+    /// Dispatches jobs as this app would: encrypted with its key, and through Horizon when it runs Horizon.
+    public var dispatcher: Dispatcher {
+        Dispatcher(encrypter: encrypter, horizon: horizon.map { HorizonProducer(redis: $0.redis, logger: logger) })
+    }
+
     /// The worker services for this app: cache, failer, encrypter, the version's behaviour; Horizon's
     /// records after the given middleware when Horizon is enabled.
     public func workerServices(middleware: [any JobMiddleware] = []) -> WorkerServices {

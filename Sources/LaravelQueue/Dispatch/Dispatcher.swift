@@ -1,14 +1,20 @@
 /// Laravel's `Bus\Dispatcher` for queued jobs, from Swift: builds the payload and serialized command a PHP
 /// application of the job's version would push (spec §4, §5) and pushes them with `RedisQueue`'s
-/// `pushRaw` / `laterRaw` / `bulk`, so PHP workers (or Shuttle) run the job.
+/// `pushRaw` / `laterRaw` / `bulk`, so PHP workers (or Shuttle) run the job. With `horizon`, it pushes as
+/// `Laravel\Horizon\RedisQueue` does (§8.2, §8.3): Horizon-shaped payloads, the pending row before the push,
+/// monitored tags after it.
 public struct Dispatcher: Sendable {
     /// Encrypts the commands of `ShouldBeEncrypted` jobs (`APP_KEY`); nil when none is configured.
     public let encrypter: Encrypter?
+    /// Set when the app runs Horizon.
+    public let horizon: HorizonProducer?
     private let makeIdentity: @Sendable () -> PayloadIdentity
 
     /// - Parameter identity: the per-push uuid, id and times (random, as PHP's; fixed ones let tests compare bytes).
-    public init(encrypter: Encrypter? = nil, identity: @escaping @Sendable () -> PayloadIdentity = { PayloadIdentity.random() }) {
+    public init(encrypter: Encrypter? = nil, horizon: HorizonProducer? = nil,
+                identity: @escaping @Sendable () -> PayloadIdentity = { PayloadIdentity.random() }) {
         self.encrypter = encrypter
+        self.horizon = horizon
         self.makeIdentity = identity
     }
 
@@ -18,7 +24,14 @@ public struct Dispatcher: Sendable {
     public func dispatch(_ job: PendingJob, on queue: RedisQueue) async throws -> [DispatchedJob] {
         let payloads = try payloads(for: job)
         let name = queue.keys(job.queue).name
-        if let delay = job.delay {
+        try await horizon?.storePending(payloads, connection: queue.connectionName, queue: name)
+        let pushed = try await push(payloads, delay: job.delay, on: queue, name: name)
+        await horizon?.storeMonitoredTags(payloads)
+        return pushed
+    }
+
+    private func push(_ payloads: [Payload], delay: Int?, on queue: RedisQueue, name: String) async throws -> [DispatchedJob] {
+        if let delay {
             let availableAt = queue.now + delay
             var pushed: [DispatchedJob] = []
             for payload in payloads {
@@ -64,7 +77,7 @@ public struct Dispatcher: Sendable {
             body = .serialized(command)
         }
         let queued = QueuedJob(commandName: job.className, displayName: job.displayName, options: options, command: body)
-        return try PayloadBuilder(version: job.version).build(queued, delay: job.delay, identity: identity)
+        return try PayloadBuilder(version: job.version, horizon: horizon?.options(for: job)).build(queued, delay: job.delay, identity: identity)
     }
 
     private func dispatched(_ payload: Payload, queue: String, availableAt: Int?) -> DispatchedJob {

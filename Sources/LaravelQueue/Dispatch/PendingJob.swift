@@ -37,11 +37,15 @@ public struct PendingJob: Hashable, Sendable {
     public var count: Int
     /// `displayName()` when the class defines one; default the class name.
     public var displayName: String?
+    /// Horizon: what the class's `tags()` returns; nil or empty: Horizon's automatic model tags.
+    public var tags: [String]?
+    /// Horizon: the class is listed in `horizon.silenced` or implements `Silenced`.
+    public var silenced: Bool
 
     public init(className: String, properties: [JobProperty] = [], queue: String? = nil, connection: String? = nil,
                 delay: Int? = nil, overrides: PayloadOptionOverrides = PayloadOptionOverrides(),
                 version: LaravelVersion = .app, shape: Shape = .automatic, encrypted: Bool = false, count: Int = 1,
-                displayName: String? = nil) {
+                displayName: String? = nil, tags: [String]? = nil, silenced: Bool = false) {
         self.className = PropertyJSON.trimmedClassName(className)
         self.properties = properties
         self.queue = queue
@@ -53,17 +57,19 @@ public struct PendingJob: Hashable, Sendable {
         self.encrypted = encrypted
         self.count = count
         self.displayName = displayName
+        self.tags = tags
+        self.silenced = silenced
     }
 
     /// The same, with the properties given as JSON (`shuttle dispatch CLASS --properties JSON`, see `PropertyJSON`).
     public init(className: String, propertiesJSON: String, queue: String? = nil, connection: String? = nil,
                 delay: Int? = nil, overrides: PayloadOptionOverrides = PayloadOptionOverrides(),
                 version: LaravelVersion = .app, shape: Shape = .automatic, encrypted: Bool = false, count: Int = 1,
-                displayName: String? = nil) throws {
+                displayName: String? = nil, tags: [String]? = nil, silenced: Bool = false) throws {
         let name = PropertyJSON.trimmedClassName(className)
         self.init(className: name, properties: try PropertyJSON.properties(propertiesJSON, className: name), queue: queue,
                   connection: connection, delay: delay, overrides: overrides, version: version, shape: shape,
-                  encrypted: encrypted, count: count, displayName: displayName)
+                  encrypted: encrypted, count: count, displayName: displayName, tags: tags, silenced: silenced)
     }
 
     public var hasModels: Bool {

@@ -7,6 +7,24 @@ struct HorizonRecords: Sendable {
     /// Also write the `delay` field on release, as Horizon builds with PR #1721 do.
     let recordsReleaseDelay: Bool
 
+    /// `pending` (`StoreJob`), written by a producer before the queue push (PR #1682's order): listed as
+    /// recent and pending, the hash with the pushed payload, kept `pending` minutes.
+    func pending(id: String, connection: String, queue: String, name: String, payload: [UInt8], at t: HorizonTimestamp) -> [RedisCommand] {
+        [
+            Self.listAdd("recent_jobs", id: id, at: t),
+            Self.listAdd("pending_jobs", id: id, at: t),
+            Self.hmset(id, [("id", bytes(id)), ("connection", bytes(connection)), ("queue", bytes(queue)),
+                            ("name", bytes(name)), ("status", bytes("pending")), ("payload", payload),
+                            ("created_at", bytes(t.text)), ("updated_at", bytes(t.text))]),
+            .expireat(id, timestamp: t.adding(minutes: trim.pending)),
+        ]
+    }
+
+    /// `StoreMonitoredTags` after the push: the job under each monitored tag, scored by `T` (positive).
+    func monitoredTags(_ tags: [String], id: String, at t: HorizonTimestamp) -> [RedisCommand] {
+        tags.map { RedisCommand("ZADD", [.key($0), .value(t.text), .value(id)]) }
+    }
+
     /// `reserved`: the job is running; its payload becomes the reserved bytes (attempts + 1).
     func reserved(id: String, payload: [UInt8], at t: HorizonTimestamp) -> [RedisCommand] {
         [Self.hmset(id, [("status", bytes("reserved")), ("payload", payload),
