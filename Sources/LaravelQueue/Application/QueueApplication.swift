@@ -66,6 +66,11 @@ public struct QueueApplication: Sendable {
             if embeddedDatabase { try await store.createTableIfMissing() }
             cache = store
             locks = DatabaseLockProvider(connection: connection, prefix: c.cache.prefix)
+        case "file":
+            // Shared with PHP only on this host, through the app's storage directory.
+            let directory = c.cache.fileCacheDirectory(appRoot: appRoot)
+            logger.info("file cache store", metadata: ["directory": "\(directory)"])
+            cache = FileCacheStore(directory: directory)
         default:
             logger.notice("cache store is not shared with PHP: restart/pause signals and maxExceptions counters are local",
                           metadata: ["store": "\(c.cache.store)"])

@@ -12,7 +12,7 @@ public protocol CacheStore: Sendable {
     @discardableResult func forget(_ key: String) async throws -> Bool
 }
 
-/// The `file`/`array` stores: invisible to other hosts, so nothing is shared. Reads find nothing.
+/// Stores Shuttle cannot share (`array`, `memcached`, …): reads find nothing.
 public struct NullCacheStore: CacheStore {
     public init() {}
     public func get(_ key: String) async throws -> PHPValue? { nil }

@@ -1,5 +1,5 @@
 /// The app's default cache store, where `queue:restart` (and `queue:pause`, `maxExceptions` counters)
-/// leave their keys (§6.4, §6.8). Shuttle only sees them if the store is shared: `redis` or `database`.
+/// leave their keys (§6.4, §6.8). Shuttle only sees them if the store is shared: `redis`, `database`, or `file` on the same host.
 public struct CacheConfiguration: Equatable, Sendable {
     /// Store name: `CACHE_STORE` (Laravel 11+) or `CACHE_DRIVER` (8 – 10). The skeleton names stores after
     /// their drivers (`file`, `database`, `redis`, …).
@@ -15,6 +15,15 @@ public struct CacheConfiguration: Equatable, Sendable {
     /// `cache` table (`DB_CACHE_TABLE`, 11+) on `DB_CACHE_CONNECTION` (11+; `nil` = default connection).
     public var databaseTable: String
     public var databaseConnection: String?
+    /// `SHUTTLE_STORAGE_PATH`: the app's `storage_path()`, for the `file` store; nil = `<app root>/storage`.
+    public var storagePath: String? = nil
+
+    /// `storage_path('framework/cache/data')`: under `storagePath`, else the app root's (the `.env` file's
+    /// directory) `storage`, else `./storage`.
+    public func fileCacheDirectory(appRoot: String?) -> String {
+        let storage = storagePath ?? ((appRoot.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "./") + "storage")
+        return storage + "/framework/cache/data"
+    }
 
     /// The key part `RedisStore` adds before a cache key (the connection prefix comes on top).
     public var redisStorePrefix: String {
@@ -50,7 +59,8 @@ public struct CacheConfiguration: Equatable, Sendable {
             redisConnection: try .resolve(connectionName, from: env, version: version, prefix: redisPrefix),
             redisLockConnection: try .resolve(lockName, from: env, version: version, prefix: redisPrefix),
             databaseTable: modern ? env.string("DB_CACHE_TABLE", default: "cache") ?? "cache" : "cache",
-            databaseConnection: modern ? env.string("DB_CACHE_CONNECTION").flatMap { $0.isEmpty ? nil : $0 } : nil
+            databaseConnection: modern ? env.string("DB_CACHE_CONNECTION").flatMap { $0.isEmpty ? nil : $0 } : nil,
+            storagePath: env.string("SHUTTLE_STORAGE_PATH").flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 }
