@@ -27,7 +27,7 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Seconds to rest after each job.") var rest: Double = 0
     @Option(help: "Seconds to wait before retrying a failed job (may be a list: 1,5,10).") var backoff: String = "0"
     @Flag(help: "Stop when the queues are empty.") var stopWhenEmpty = false
-    @Flag(help: "Work even in maintenance mode (accepted for compatibility; Shuttle has no maintenance mode).") var force = false
+    @Flag(help: "Work even while the app is down for maintenance (storage/framework/down).") var force = false
     @Flag(help: "Process a single job and stop.") var once = false
     @Option(help: "The worker's name.") var name: String = "default"
     @Option(help: "Jobs run at once in this process.") var concurrency: Int = 1

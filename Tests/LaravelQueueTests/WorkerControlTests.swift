@@ -185,6 +185,37 @@ final class WorkerControlTests: XCTestCase {
         XCTAssertEqual(ready.count, 1, "the job is left for another worker")
     }
 
+    /// `php artisan down` (the `storage/framework/down` file): no job is taken until it is gone, unless `--force`.
+    func testMaintenanceModePausesTheWorkerUnlessForced() async throws {
+        let bed = try await makeBed()
+        let storage = try TestEnvironment.temporaryDirectory("storage")
+        try FileManager.default.createDirectory(at: storage.appendingPathComponent("framework"), withIntermediateDirectories: true)
+        let down = storage.appendingPathComponent("framework/down")
+        try Data("{}".utf8).write(to: down)
+        try await bed.push(value: 1)
+        var services = bed.services()
+        services.maintenanceMode = MaintenanceMode(storagePath: storage.path)
+
+        let handler = TestHandler()
+        var options = WorkerOptions.test(stopWhenEmpty: true)
+        options.maxTime = 1
+        let exit = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        XCTAssertEqual(exit, .stopped(reason: "max time"), "down: it waited instead of working or calling the queue empty")
+        XCTAssertEqual(handler.runs, 0)
+
+        options.force = true
+        let forced = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        XCTAssertEqual(forced, .stopped(reason: "queue empty"))
+        XCTAssertEqual(handler.runs, 1, "--force works while down")
+
+        try FileManager.default.removeItem(at: down)
+        try await bed.push(value: 2)
+        options.force = false
+        let up = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        XCTAssertEqual(up, .stopped(reason: "queue empty"))
+        XCTAssertEqual(handler.runs, 2)
+    }
+
     func testOnceRunsOneJob() async throws {
         let bed = try await makeBed()
         let handler = TestHandler()

@@ -22,6 +22,8 @@ public struct QueueApplication: Sendable {
     /// Unique locks, batches and chain targets for the PHP jobs Shuttle runs (spec §7).
     public let bus: BusServices
     public let logger: Logger
+    /// Where the app's `storage/` is (file cache, maintenance mode).
+    public let storagePath: String
     /// Horizon's per-job records (spec §8.3), when `configuration.horizon` is set.
     public let horizon: HorizonMiddleware?
 
@@ -108,7 +110,8 @@ public struct QueueApplication: Sendable {
             horizon = HorizonMiddleware(redis: horizonRedis, logger: logger)
         }
         return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
-                                database: database, encrypter: encrypter, bus: bus, logger: logger, horizon: horizon)
+                                database: database, encrypter: encrypter, bus: bus, logger: logger,
+                                storagePath: c.cache.storageDirectory(appRoot: appRoot), horizon: horizon)
     }
 
     /// Maps Laravel's connection values onto the client's; a host starting with `/` is a Unix socket.
@@ -132,6 +135,7 @@ public struct QueueApplication: Sendable {
         var services = WorkerServices(cache: cache, failer: failer, encrypter: encrypter, middleware: all,
                                       laravelVersion: configuration.version, logger: logger)
         services.bus = bus
+        services.maintenanceMode = MaintenanceMode(storagePath: storagePath)
         return services
     }
 }

@@ -21,8 +21,12 @@ public struct CacheConfiguration: Equatable, Sendable {
     /// `storage_path('framework/cache/data')`: under `storagePath`, else the app root's (the `.env` file's
     /// directory) `storage`, else `./storage`.
     public func fileCacheDirectory(appRoot: String?) -> String {
-        let storage = storagePath ?? ((appRoot.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "./") + "storage")
-        return storage + "/framework/cache/data"
+        storageDirectory(appRoot: appRoot) + "/framework/cache/data"
+    }
+
+    /// `storage_path()`: `storagePath`, else the app root's `storage`, else `./storage`.
+    public func storageDirectory(appRoot: String?) -> String {
+        storagePath ?? ((appRoot.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "./") + "storage")
     }
 
     /// The key part `RedisStore` adds before a cache key (the connection prefix comes on top).

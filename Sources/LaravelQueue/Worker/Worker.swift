@@ -107,6 +107,8 @@ public final class Worker: Sendable {
         var migratedBeforeThisRound = false
         var quarantineSwept = false
         var lastPop = ContinuousClock.now
+        var wasDown = false
+        var appDown = false
         while true {
             if let exit = stopCondition(started: started) {
                 state.withLock { if $0.stopReason == nil { $0.stopReason = "\(exit)" } }
@@ -119,6 +121,7 @@ public final class Worker: Sendable {
                     return await drain(.stopped(reason: "restart signal"))
                 }
                 pausedQueues = await readPausedQueues()
+                appDown = !options.force && (services.maintenanceMode?.isDown ?? false)
                 if !quarantineSwept { quarantineSwept = await sweepQuarantine(processor: processor) }
                 await migrateAll(except: pausedQueues)
             }
@@ -126,6 +129,15 @@ public final class Worker: Sendable {
                 await signal.wait(timeout: sleepDuration)
                 continue
             }
+            if appDown {
+                // Laravel's pauseWorker: sleep (at least a second), then look again.
+                if !wasDown { logger.notice("the app is down for maintenance; not taking jobs (use --force to)") }
+                wasDown = true
+                await signal.wait(timeout: max(sleepDuration, .seconds(1)))
+                continue
+            }
+            if wasDown { logger.notice("the app is up again; taking jobs") }
+            wasDown = false
             var free = options.concurrency - inFlightCount
             if options.maxJobs > 0 {
                 free = min(free, options.maxJobs - state.withLock { $0.processed + $0.inFlight.count })

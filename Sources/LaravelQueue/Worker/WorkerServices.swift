@@ -13,6 +13,8 @@ public struct WorkerServices: Sendable {
     /// The Laravel version whose behaviour and messages Shuttle reproduces.
     public var laravelVersion: LaravelVersion
     public var logger: Logger
+    /// `php artisan down` on this host pauses the worker (unless `--force`).
+    public var maintenanceMode: MaintenanceMode?
     /// Unique locks, chains and batches of the jobs Shuttle runs (Laravel's `CallQueuedHandler` duties).
     public var bus = BusServices()
 
