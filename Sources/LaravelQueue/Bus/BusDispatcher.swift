@@ -101,9 +101,9 @@ struct BusDispatcher: Sendable {
         // `isset($command->queue)` then `getQueue($queue ?: default)`.
         let queueName = command["queue"].map(PHPStringCast.string).flatMap { $0.isEmpty ? nil : $0 }
         if let delay {
-            try await target.laterRaw(payload.rawBytes, delay: delay, queue: queueName)
+            try await target.later(payload, delay: delay, queue: queueName)
         } else {
-            try await target.pushRaw(payload.rawBytes, queue: queueName)
+            try await target.push(payload, queue: queueName)
         }
         return Dispatched(payload: payload, connection: connectionName, queue: queueName ?? target.defaultQueue, delay: delay)
     }

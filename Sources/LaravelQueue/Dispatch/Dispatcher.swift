@@ -35,15 +35,15 @@ public struct Dispatcher: Sendable {
             let availableAt = queue.now + delay
             var pushed: [DispatchedJob] = []
             for payload in payloads {
-                try await queue.laterRaw(payload.rawBytes, availableAt: availableAt, queue: name)
+                try await queue.later(payload, availableAt: availableAt, queue: name)
                 pushed.append(dispatched(payload, queue: name, availableAt: availableAt))
             }
             return pushed
         }
         if payloads.count == 1 {
-            try await queue.pushRaw(payloads[0].rawBytes, queue: name)
+            try await queue.push(payloads[0], queue: name)
         } else {
-            try await queue.bulk(payloads.map(\.rawBytes), queue: name)
+            try await queue.bulk(payloads, queue: name)
         }
         return payloads.map { dispatched($0, queue: name, availableAt: nil) }
     }

@@ -46,7 +46,7 @@ public struct FailedJobRetrier: Sendable {
     public func retry(_ id: String) async throws -> Outcome {
         guard let record = try await failer.find(id) else { return .notFound(id: id) }
         let payload = try Self.retryPayload(record.payload)
-        try await queue(record.connection).pushRaw(payload.rawBytes, queue: record.queue)
+        try await queue(record.connection).push(payload, queue: record.queue)
         try await failer.forget(id)
         return .retried(record: record, pushed: payload, keptRetryUntil: payload.retryUntil)
     }

@@ -65,37 +65,55 @@ public final class RedisQueue: Sendable {
 
     /// Laravel's `pushRaw`. The payload must carry a numeric `attempts`, or Laravel's pop script would lose it.
     public func pushRaw(_ payload: [UInt8], queue: String? = nil) async throws {
-        try PayloadValidator.validate(Payload(bytes: payload).json)
+        try await push(Payload(bytes: payload), queue: queue)
+    }
+
+    /// Pushes a payload already decoded or built: validated from its JSON, sent as its exact bytes.
+    public func push(_ payload: Payload, queue: String? = nil) async throws {
+        try PayloadValidator.validate(payload.json)
         let k = keys(queue)
-        _ = try await redis.evaluate(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(payload)])
+        _ = try await redis.evaluate(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(payload.rawBytes)])
     }
 
     /// Laravel's `laterRaw`: ZADD on `:delayed` at now + delay (a plain command before 12.45, the script after).
     public func laterRaw(_ payload: [UInt8], delay: Int, queue: String? = nil) async throws {
-        try await laterRaw(payload, availableAt: now + max(0, delay), queue: queue)
+        try await later(Payload(bytes: payload), availableAt: now + max(0, delay), queue: queue)
     }
 
     public func laterRaw(_ payload: [UInt8], availableAt: Int, queue: String? = nil) async throws {
-        try PayloadValidator.validate(Payload(bytes: payload).json)
+        try await later(Payload(bytes: payload), availableAt: availableAt, queue: queue)
+    }
+
+    public func later(_ payload: Payload, delay: Int, queue: String? = nil) async throws {
+        try await later(payload, availableAt: now + max(0, delay), queue: queue)
+    }
+
+    public func later(_ payload: Payload, availableAt: Int, queue: String? = nil) async throws {
+        try PayloadValidator.validate(payload.json)
         let k = keys(queue)
         if laterUsesScript {
             _ = try await redis.evaluate(QueueScripts.later, keys: [k.delayed],
-                                         arguments: [.value(String(availableAt)), .value(payload)])
+                                         arguments: [.value(String(availableAt)), .value(payload.rawBytes)])
         } else {
-            _ = try await redis.send(RedisCommand("ZADD", [.key(k.delayed), .value(String(availableAt)), .value(payload)]))
+            _ = try await redis.send(RedisCommand("ZADD", [.key(k.delayed), .value(String(availableAt)), .value(payload.rawBytes)]))
         }
     }
 
     /// Laravel's `bulk`: one MULTI/EXEC pipeline of pushes.
+    public func bulk(_ payloads: [[UInt8]], queue: String? = nil) async throws {
+        try await bulk(payloads.map { try Payload(bytes: $0) }, queue: queue)
+    }
+
+    /// `bulk` of payloads already decoded or built.
     ///
     /// Plain EVAL, as Laravel sends: inside MULTI an EVALSHA the server no longer knows (SCRIPT FLUSH, failover)
     /// fails only within EXEC's reply, where the client's NOSCRIPT fallback cannot see it.
-    public func bulk(_ payloads: [[UInt8]], queue: String? = nil) async throws {
-        for p in payloads { try PayloadValidator.validate(Payload(bytes: p).json) }
+    public func bulk(_ payloads: [Payload], queue: String? = nil) async throws {
+        for p in payloads { try PayloadValidator.validate(p.json) }
         let k = keys(queue)
         var commands = [RedisCommand("MULTI", [])]
         for p in payloads {
-            commands.append(.eval(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(p)]))
+            commands.append(.eval(QueueScripts.push, keys: [k.ready, k.notify], arguments: [.value(p.rawBytes)]))
         }
         commands.append(RedisCommand("EXEC", []))
         let replies = try await redis.pipeline(commands)
