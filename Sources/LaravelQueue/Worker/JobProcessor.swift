@@ -30,13 +30,11 @@ struct JobProcessor: Sendable {
 
     var logger: Logger { services.logger }
 
-    /// - Parameter watch: the worker's watchdog entry for this job: the timeout is armed on it.
-    func process(_ job: RedisJob, watch: JobWatch = JobWatch()) async -> JobOutcome {
+    /// - Parameters:
+    ///   - handler: the job class's handler, as the worker found it (jobs without one were handed back).
+    ///   - watch: the worker's watchdog entry for this job: the timeout is armed on it.
+    func process(_ job: RedisJob, handler: any JobHandler, watch: JobWatch = JobWatch()) async -> JobOutcome {
         await emit(.reserved(job))
-        guard let handler = registry.handler(for: job.className) else {
-            // Not ours: the worker hands such jobs back before they get here.
-            return await handBack(job, to: nil)
-        }
         let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {

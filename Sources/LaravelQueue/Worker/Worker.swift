@@ -174,7 +174,7 @@ public final class Worker: Sendable {
                 if await !reject(result, processor: processor) { quarantineSwept = false }
                 for job in result.jobs {
                     free -= 1
-                    if registry.handler(for: job.className) == nil {
+                    guard let handler = registry.handler(for: job.className) else {
                         // To the tail, so Shuttle never stalls behind jobs only PHP can run.
                         _ = await processor.handBack(job, to: options.handBackTo ?? job.queue)
                         handedBack += 1
@@ -184,7 +184,7 @@ public final class Worker: Sendable {
                     let (id, watch) = track(job)
                     // Handlers run on the global pool, never on the connection's thread the loop prefers.
                     let task = Task(executorPreference: globalConcurrentExecutor) {
-                        _ = await processor.process(job, watch: watch)
+                        _ = await processor.process(job, handler: handler, watch: watch)
                         self.finished(id)
                     }
                     watch.attach(task)
