@@ -122,7 +122,8 @@ final class EncrypterErrorTests: XCTestCase {
         let encrypter = try encrypter()
         func wrap(_ json: String) -> String { Data(json.utf8).base64EncodedString() }
         guard case .payloadInvalid(let notJSON)? = error(decrypting: wrap("hello"), with: encrypter) else { return XCTFail("not a payload error") }
-        XCTAssertTrue(notJSON.hasPrefix("the decoded text is not a JSON object (expected an object at byte 0"), notJSON)
+        XCTAssertEqual(notJSON, "the decoded text is not a JSON object (invalid JSON at byte 0: unexpected character)")
+        XCTAssertEqual(error(decrypting: wrap("[1]"), with: encrypter), .payloadInvalid("the decoded text is not a JSON object"))
         guard case .payloadInvalid(let truncated)? = error(decrypting: wrap("{\"iv\":\"abc"), with: encrypter) else { return XCTFail("not a payload error") }
         XCTAssertTrue(truncated.contains("unterminated string"), truncated)
         XCTAssertEqual(error(decrypting: wrap("{\"iv\":\"a\",\"value\":\"b\"}"), with: encrypter), .payloadInvalid("the \"mac\" member is missing"))

@@ -1,7 +1,8 @@
 @testable import LaravelQueue
 import XCTest
 
-/// The encryption payload's JSON reader accepts what any JSON writer may produce for that object.
+/// The encryption payload is read with `JSONParser`: whatever a JSON writer may produce for that object,
+/// and a clear error with the byte offset for anything else.
 final class EncrypterPayloadJSONTests: XCTestCase {
     func parse(_ json: String) throws -> EncryptedPayload {
         try EncryptedPayload.parse(Array(json.utf8))
@@ -27,14 +28,14 @@ final class EncrypterPayloadJSONTests: XCTestCase {
 
     func testMalformedJSONIsRejectedWithItsPosition() {
         let cases: [(String, String)] = [
-            (#"{"iv":"a",}"#, "expected a member name at byte 10"),
-            (#"{"iv":"a"} x"#, "unexpected text after the object at byte 11"),
-            (#"{"iv":"\x"}"#, "invalid escape at byte 9"),
-            (#"{"iv":"\ud800"}"#, "lone high surrogate at byte 13"),
-            (#"{"n":01}"#, "expected '}' at byte 6"),
-            (#"{"n":tru}"#, "invalid literal at byte 8"),
-            ("{\"iv\":\"a\u{01}\"}", "control character in a string at byte 9"),
-            ("", "empty input at byte 0"),
+            (#"{"iv":"a",}"#, "invalid JSON at byte 10: expected a member name"),
+            (#"{"iv":"a"} x"#, "invalid JSON at byte 11: unexpected data after the value"),
+            (#"{"iv":"\x"}"#, "invalid JSON at byte 8: invalid escape"),
+            (#"{"iv":"\ud800"}"#, "invalid JSON at byte 13: unpaired high surrogate"),
+            (#"{"n":01}"#, "invalid JSON at byte 5: malformed number"),
+            (#"{"n":tru}"#, "invalid JSON at byte 5: unknown literal"),
+            ("{\"iv\":\"a\u{01}\"}", "invalid JSON at byte 8: raw control character in string"),
+            ("", "invalid JSON at byte 0: unexpected end of input"),
         ]
         for (json, reason) in cases {
             XCTAssertThrowsError(try parse(json), json) { error in
@@ -46,13 +47,13 @@ final class EncrypterPayloadJSONTests: XCTestCase {
     func testDeepNestingIsRejectedNotOverflowed() {
         let json = "{\"x\":" + String(repeating: "[", count: 10_000) + "}"
         XCTAssertThrowsError(try parse(json)) { error in
-            XCTAssertEqual(error as? EncryptionError, .payloadInvalid("the decoded text is not a JSON object (nested too deeply at byte 69)"))
+            XCTAssertEqual(error as? EncryptionError, .payloadInvalid("the decoded text is not a JSON object (invalid JSON at byte 516: nesting too deep)"))
         }
     }
 
     func testInvalidUTF8InAStringIsRejected() {
         XCTAssertThrowsError(try EncryptedPayload.parse(Array(#"{"iv":""#.utf8) + [0xC3] + Array(#""}"#.utf8))) { error in
-            XCTAssertEqual(error as? EncryptionError, .payloadInvalid("the decoded text is not a JSON object (invalid UTF-8 in the string starting at byte 6)"))
+            XCTAssertEqual(error as? EncryptionError, .payloadInvalid("the decoded text is not a JSON object (invalid JSON at byte 7: invalid UTF-8)"))
         }
     }
 }

@@ -1,7 +1,7 @@
 /// The JSON object inside an encrypted value: `{"iv":…,"value":…,"mac":…,"tag":…}`, all base64/hex text.
 ///
-/// Its JSON is fixed-shape, so it is written and read here rather than through the general payload JSON
-/// codec: the encrypter stays self-contained and cannot be affected by that codec's escaping rules.
+/// It is written here (fixed shape, nothing to escape) and read with the module's `JSONParser`, which
+/// accepts what PHP's `json_decode` accepts.
 struct EncryptedPayload: Equatable {
     var iv: String
     var value: String
@@ -30,26 +30,40 @@ struct EncryptedPayload: Equatable {
     /// Reads the object as PHP's `json_decode` would (any member order, whitespace, escapes such as `\/`),
     /// requiring string `iv`, `value`, `mac` and, when present and not null, a string `tag`.
     static func parse(_ json: [UInt8]) throws(EncryptionError) -> EncryptedPayload {
-        let members: [String: FixedShapeJSONReader.Member]
-        var reader = FixedShapeJSONReader(json)
+        let members: JSONObject
         do {
-            members = try reader.readObject()
+            guard case .object(let object) = try JSONParser.parse(json) else {
+                throw EncryptionError.payloadInvalid("the decoded text is not a JSON object")
+            }
+            members = object
+        } catch let error as EncryptionError {
+            throw error
         } catch {
-            throw .payloadInvalid("the decoded text is not a JSON object (\(error.reason) at byte \(error.offset))")
+            throw .payloadInvalid("the decoded text is not a JSON object (\(error))")
         }
         func string(_ name: String) throws(EncryptionError) -> String {
-            switch members[name] {
-            case .string(let text)?: return text
-            case .other(let kind)?: throw .payloadInvalid("\"\(name)\" is \(kind), not a string")
-            case nil: throw .payloadInvalid("the \"\(name)\" member is missing")
-            }
+            guard let value = members[name] else { throw .payloadInvalid("the \"\(name)\" member is missing") }
+            guard let text = value.stringValue else { throw .payloadInvalid("\"\(name)\" is \(kind(value)), not a string") }
+            return text
         }
         let tag: String?
         switch members["tag"] {
-        case .string(let text)?: tag = text
-        case .other("null")?, nil: tag = nil
-        case .other(let kind)?: throw .payloadInvalid("\"tag\" is \(kind), not a string")
+        case nil, .null?: tag = nil
+        case let value?:
+            guard let text = value.stringValue else { throw .payloadInvalid("\"tag\" is \(kind(value)), not a string") }
+            tag = text
         }
         return EncryptedPayload(iv: try string("iv"), value: try string("value"), mac: try string("mac"), tag: tag)
+    }
+
+    private static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
     }
 }
