@@ -1,42 +1,74 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
-/// Our own targets build in Swift 6 mode with warnings as errors: "zero warnings" is a rule, not a goal.
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+/// Our own targets build in Swift 6 mode with every warning an error: "zero warnings" is a rule, not a goal.
+/// (`treatAllWarnings` applies to this package only, so others can depend on it by version.)
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+var allQueueTargets: [Target.Dependency] {
+    ["PHPFormats", "LaravelQueue", "LaravelBus", "LaravelHorizon", "LaravelQueueTesting", "ShuttleRuntime", "ShuttleProbe",
+     "TestSupport"]
+}
+
+// The targets, in the order they depend on each other: each knows only those above it.
 let package = Package(
     name: "Shuttle",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shuttle", targets: ["shuttle"]),
         .library(name: "LaravelQueue", targets: ["LaravelQueue"]),
+        .library(name: "ShuttleRuntime", targets: ["ShuttleRuntime"]),
+        /// For integration authors: an in-memory queue and `JobContext` builders, to test a job without Redis.
+        .library(name: "LaravelQueueTesting", targets: ["LaravelQueueTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
-        // C libraries from Debian (-dev packages), linked directly: no pkg-config, so SwiftPM stays quiet.
+        // 1. C libraries from Debian (-dev packages), linked directly: no pkg-config, so SwiftPM stays quiet.
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
 
+        // 2. Clients and codecs that know nothing of Laravel's queue.
         .target(name: "Redis", dependencies: ["CHiredis"], swiftSettings: strict),
         .target(name: "PHPSerialization", swiftSettings: strict),
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
+        .target(name: "PHPFormats", dependencies: ["PHPSerialization", "COpenSSL"], swiftSettings: strict),
+
+        // 3. The queue core: payloads, queue operations, the worker, failed jobs, caches, encrypter, dispatch,
+        //    and the integration seam.
         .target(
             name: "LaravelQueue",
             dependencies: [
-                "Redis", "PHPSerialization", "Database", "COpenSSL",
+                "Redis", "PHPSerialization", "Database", "PHPFormats", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
+
+        // 4. Around the core, as job middleware and push hooks.
+        .target(name: "LaravelBus", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Redis", "Database",
+                                                   .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
+                                                       .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPSerialization",
+                                                            .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+
+        // 5. One app's queue, connected from its configuration; integrations plug in here.
+        .target(name: "ShuttleRuntime", dependencies: ["LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "Redis", "Database",
+                                                       .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+
+        // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
+        .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
+
+        // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
             name: "shuttle",
             dependencies: [
-                "LaravelQueue",
+                "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -48,7 +80,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "LaravelQueueTests", dependencies: ["LaravelQueue", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "InteropTests", dependencies: ["LaravelQueue", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
     ]
 )

@@ -6,6 +6,11 @@ import Foundation
 #endif
 import LaravelQueue
 import Logging
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// Options every command shares: where the Laravel app's configuration comes from.
 struct AppOptions: ParsableArguments {

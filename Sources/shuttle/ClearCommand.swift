@@ -1,5 +1,10 @@
 import ArgumentParser
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle clear [QUEUE]`: `php artisan queue:clear --queue=QUEUE` — deletes a queue's ready, delayed and
 /// reserved jobs (the same four keys). Like artisan, refuses in production unless `--force`.

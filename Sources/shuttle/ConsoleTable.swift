@@ -1,3 +1,9 @@
+import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 /// The table Symfony Console draws for `queue:failed` (Laravel 8 – 9): `+---+` rules, one space of padding.
 enum ConsoleTable {
     static func render(headers: [String], rows: [[String]]) -> String {

@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle dispatch`: pushes a job a PHP worker runs, in the payload and serialized-command shape of the
 /// target Laravel version; or, with `--probe`, Shuttle's probe job. Prints `<uuid> <id>` per job pushed.

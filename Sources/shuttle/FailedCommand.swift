@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle failed`: `php artisan queue:failed` — ID, Connection, Queue, Class, Failed At, newest first.
 struct FailedCommand: AsyncParsableCommand {

@@ -1,5 +1,10 @@
 import ArgumentParser
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle flush [--hours H]`: `php artisan queue:flush` — deletes all failed jobs, or those older than H hours.
 struct FlushCommand: AsyncParsableCommand {

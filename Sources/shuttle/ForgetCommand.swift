@@ -1,5 +1,10 @@
 import ArgumentParser
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle forget ID`: `php artisan queue:forget` — deletes one failed-job record.
 struct ForgetCommand: AsyncParsableCommand {

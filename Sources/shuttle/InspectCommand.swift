@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle inspect`: one raw payload as readable JSON, its command decoded (and decrypted with APP_KEY).
 struct InspectCommand: AsyncParsableCommand {

@@ -1,4 +1,9 @@
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// The job classes this build of Shuttle runs natively; everything else goes back to PHP.
 enum JobRegistries {

@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle retry ID…|all [--queue Q]`: `php artisan queue:retry` — each failed job back onto its queue with
 /// attempts 0 (same uuid and id, plain `json_encode`), then its record deleted. Exit 1 if any id was not found.

@@ -1,4 +1,10 @@
 import ArgumentParser
+import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 @main
 struct Shuttle: AsyncParsableCommand {

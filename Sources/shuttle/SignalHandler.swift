@@ -10,6 +10,11 @@ import Glibc
 import Darwin
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// PHP's worker signals: SIGTERM, SIGINT, SIGQUIT finish the jobs in flight then exit 0; SIGUSR2 pauses,
 /// SIGCONT resumes. Dispatch sources deliver them on their own queue, outside the cooperative pool.

@@ -3,6 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// Raw reads of stdin and writes to stderr with the C library: Foundation's `FileHandle` is not part of
 /// FoundationEssentials.

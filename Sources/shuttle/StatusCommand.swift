@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle status`: per queue, ready / delayed / reserved and the oldest ready job's wait; failed count.
 struct StatusCommand: AsyncParsableCommand {

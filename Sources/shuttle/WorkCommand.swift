@@ -5,6 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 
 /// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency` and
 /// `--hand-back-to`. Exit status as PHP's: 0 stopped, 12 memory limit, 1 a timed-out job that would not stop.

@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Logging
 import PHPSerialization
 import Redis
@@ -49,7 +54,7 @@ final class BusChainPayloadTests: XCTestCase {
             options.maxJobs = 1
             options.stopWhenEmpty = true
             options.sleep = 0.05
-            let services = WorkerServices(laravelVersion: version,
+            let services = WorkerServices(middleware: [BusMiddleware()], laravelVersion: version,
                                           logger: Logger(label: "shuttle.test.chain") { StreamLogHandler.standardError(label: $0) })
             let worker = Worker(queue: queue, registry: registry, options: options, services: services, maintenanceInterval: .milliseconds(50))
             _ = await worker.run()

@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Logging
 import PHPSerialization
 import Redis
@@ -141,9 +146,8 @@ final class BusDispatchTests: XCTestCase {
         options.maxJobs = 1
         options.stopWhenEmpty = true
         options.sleep = 0.05
-        var services = WorkerServices(laravelVersion: version,
+        let services = WorkerServices(middleware: [BusMiddleware(bus: BusServices(locks: locks))], laravelVersion: version,
                                       logger: Logger(label: "shuttle.test.dispatch") { StreamLogHandler.standardError(label: $0) })
-        services.bus.locks = locks
         let worker = Worker(queue: queue, registry: registry, options: options, services: services, maintenanceInterval: .milliseconds(50))
         _ = await worker.run()
         XCTAssertEqual(worker.jobsProcessed, 1)

@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Logging
 import PHPSerialization
 import Redis
@@ -219,9 +224,8 @@ final class BusInteropTests: XCTestCase {
             options.stopWhenEmpty = true
             options.sleep = 0.05
             options.maxJobs = maxJobs
-            var services = WorkerServices(middleware: middleware, laravelVersion: .v8, logger: Self.logger)
-            services.bus.locks = locks
-            services.bus.batches = batches
+            let services = WorkerServices(middleware: middleware + [BusMiddleware(bus: BusServices(locks: locks, batches: batches))],
+                                          laravelVersion: .v8, logger: Self.logger)
             let worker = Worker(queue: RedisQueue(redis: connection), registry: registry, options: options, services: services,
                                 maintenanceInterval: .milliseconds(50))
             _ = await worker.run()

@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import XCTest
 
 /// Batches created by Laravel 8's real `PendingBatch`/`DatabaseBatchRepository` (options with Opis

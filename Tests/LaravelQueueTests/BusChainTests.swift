@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// `ChainedJob.next` against what `dispatchNextJobInChain` pushed in every captured version: the next
 /// command's bytes are PHP's, property order included (v8 rewrites values in place; v9.4+ SerializesModels

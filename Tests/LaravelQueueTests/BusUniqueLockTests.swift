@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// Unique-job lock keys per Laravel release (checked against the keys in the captured MONITOR traces) and
 /// XXH3-128 against PHP's `hash('xxh128')` (the v12.54+ displayName rule).

@@ -1,5 +1,10 @@
 import Foundation
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 import XCTest
 
 /// The Foundation-free string helpers give what the Foundation calls they replaced gave (tests may use

@@ -1,4 +1,9 @@
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 import XCTest
 
 final class ConfigurationWorkerOptionsTests: XCTestCase {

@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// `Dispatcher` builds, from a `PendingJob` written the way the CLI writes it (properties as JSON), the payloads
 /// PHP pushed for the captured jobs of every major, byte for byte (per-run uuid, id, createdAt taken from the capture).

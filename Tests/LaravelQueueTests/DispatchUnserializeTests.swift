@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// Spec §10 #25: PHP's `unserialize` accepts every command Swift dispatches, for every major, including the
 /// SerializesModels forms that omit default-valued properties (v9.4+). Only Laravel 8 is installed, so the job

@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import XCTest
 
 /// Every way a key, cipher or payload can be wrong yields its own error, checked by case and by message.

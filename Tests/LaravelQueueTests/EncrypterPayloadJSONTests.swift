@@ -1,4 +1,9 @@
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 import XCTest
 
 /// The encryption payload is read with `JSONParser`: whatever a JSON writer may produce for that object,

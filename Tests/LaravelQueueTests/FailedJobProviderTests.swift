@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import TestSupport
 import XCTest
 

@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import TestSupport
 import XCTest
 
@@ -16,7 +21,7 @@ final class HorizonDispatchPayloadTests: XCTestCase {
     private static let integration = #"{"@model":"App\\Models\\Integration","id":"3f1c2b8e-5d4a-4e6b-9c7d-1a2b3c4d5e6f","connection":"sqlite"}"#
 
     private func dispatcher(recordsLaterDelay: Bool = false) -> Dispatcher {
-        Dispatcher(horizon: HorizonProducer(redis: bed.horizonRedis, recordsLaterDelay: recordsLaterDelay, logger: WorkerTestBed.logger))
+        Dispatcher(hook: HorizonProducer(redis: bed.horizonRedis, recordsLaterDelay: recordsLaterDelay, logger: WorkerTestBed.logger))
     }
 
     private func identity(_ p: Payload) throws -> PayloadIdentity {

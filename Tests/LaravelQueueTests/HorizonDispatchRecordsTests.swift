@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Redis
 import TestSupport
 import XCTest
@@ -14,7 +19,7 @@ final class HorizonDispatchRecordsTests: XCTestCase {
 
     private func dispatcher() -> Dispatcher {
         let clock = bed.clock
-        return Dispatcher(horizon: HorizonProducer(redis: bed.horizonRedis, logger: WorkerTestBed.logger, now: { clock.now }))
+        return Dispatcher(hook: HorizonProducer(redis: bed.horizonRedis, logger: WorkerTestBed.logger, now: { clock.now }))
     }
 
     private func probe(queue: String = "hz", delay: Int? = nil, count: Int = 1, tags: [String]? = nil) -> PendingJob {
@@ -55,7 +60,7 @@ final class HorizonDispatchRecordsTests: XCTestCase {
         _ = try await bed.raw.send(RedisCommand("SADD", [.value(bed.horizonPrefix + "monitoring"), .value("watched")]))
         let identity = PayloadIdentity.random()
         let clock = bed.clock
-        let fixed = Dispatcher(horizon: HorizonProducer(redis: bed.horizonRedis, logger: WorkerTestBed.logger, now: { clock.now }),
+        let fixed = Dispatcher(hook: HorizonProducer(redis: bed.horizonRedis, logger: WorkerTestBed.logger, now: { clock.now }),
                                identity: { identity })
         do {
             try await fixed.dispatch(probe(tags: ["watched"]), on: bed.scratch.queue())

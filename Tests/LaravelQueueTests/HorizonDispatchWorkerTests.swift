@@ -1,5 +1,10 @@
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Redis
 import TestSupport
 import XCTest
@@ -36,7 +41,7 @@ final class HorizonDispatchWorkerTests: XCTestCase {
 
     func testShuttleDispatchedProbeRunByShuttleEndsCompleted() async throws {
         let app = try await application()
-        XCTAssertNotNil(app.dispatcher.horizon)
+        XCTAssertTrue(app.dispatcher.hook is HorizonProducer)
         _ = try await bed.raw.send(RedisCommand("SADD", [.value(bed.horizonPrefix + "monitoring"), .value("probe")]))
         var job = ProbeDispatch(sleep: 0.02, record: "runs").pendingJob(version: app.configuration.version)
         job.tags = ["probe"]
@@ -74,7 +79,7 @@ final class HorizonDispatchWorkerTests: XCTestCase {
 
     func testWithoutHorizonTheApplicationsDispatcherIsPlain() async throws {
         let app = try await application(horizon: false)
-        XCTAssertNil(app.dispatcher.horizon)
+        XCTAssertNil(app.dispatcher.hook)
         let pushed = try await app.dispatcher.dispatch(ProbeDispatch().pendingJob(), on: app.queue)
         XCTAssertNotEqual(pushed.first?.id, pushed.first?.uuid)
         let keys = try await bed.horizonKeys()

@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Redis
 import TestSupport
 import XCTest
@@ -40,7 +45,7 @@ final class HorizonWorkerTests: XCTestCase {
 
     func testWorkedJobEndsCompletedWithMetrics() async throws {
         let handler = TestHandler { _ in try await Task.sleep(for: .milliseconds(30)) }
-        let services = WorkerServices(middleware: [bed.middleware(fixedClock: false)], logger: WorkerTestBed.logger)
+        let services = WorkerServices(middleware: [bed.middleware(fixedClock: false), BusMiddleware()], logger: WorkerTestBed.logger)
         try await run(handler, services: services)
 
         XCTAssertEqual(handler.runs, 1)
@@ -71,7 +76,7 @@ final class HorizonWorkerTests: XCTestCase {
         let failer = try failer()
         try await failer.createTableIfMissing()
         let handler = TestHandler { _ in throw TestFailure(message: "integration unreachable") }
-        let services = WorkerServices(failer: failer, middleware: [bed.middleware(fixedClock: false)], logger: WorkerTestBed.logger)
+        let services = WorkerServices(failer: failer, middleware: [bed.middleware(fixedClock: false), BusMiddleware()], logger: WorkerTestBed.logger)
         let tag = "App\\Models\\Integration:1ee00000-0000-4000-8000-0000000000t1"
         try await run(handler, services: services) {
             $0.replacingOccurrences(of: "\"tags\":[]", with: "\"tags\":[\"\(tag.replacingOccurrences(of: "\\", with: "\\\\"))\"]")

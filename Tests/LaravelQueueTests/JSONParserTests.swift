@@ -1,5 +1,10 @@
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 final class JSONParserTests: XCTestCase {
     func testParsesCjsonOutput() throws {

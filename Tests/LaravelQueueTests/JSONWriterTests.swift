@@ -2,6 +2,11 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// The writer checked against the real `json_encode` of the installed PHP.
 final class JSONWriterTests: XCTestCase {

@@ -1,5 +1,10 @@
 import Foundation
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 import TestSupport
 import XCTest
 

@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// Builds the captured jobs with `PayloadBuilder` for each version and compares byte for byte with what
 /// PHP pushed (per-run values — uuid, id, createdAt, pushedAt, retryUntil, lock owner, ciphertext — taken

@@ -3,6 +3,11 @@ import PHPSerialization
 import TestSupport
 import XCTest
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 
 /// Every captured payload (Laravel 8–13, as pushed and as re-encoded by cjson) and the app's own jobs.
 final class PayloadFixtureTests: XCTestCase {

@@ -1,4 +1,9 @@
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import XCTest
 
 /// Queue name → keys (spec §1.2, §1.5): the prefix is never part of them; Laravel 13.5+ on a cluster wraps a

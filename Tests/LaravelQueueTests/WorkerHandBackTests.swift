@@ -1,6 +1,11 @@
 import Database
 import Foundation
 @testable import LaravelQueue
+@testable import LaravelBus
+@testable import LaravelHorizon
+@testable import PHPFormats
+@testable import ShuttleRuntime
+@testable import ShuttleProbe
 import Redis
 import TestSupport
 import XCTest

@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import LaravelQueue
+import LaravelBus
+import LaravelHorizon
+import PHPFormats
+import ShuttleRuntime
+import ShuttleProbe
 import Logging
 import PHPSerialization
 import Redis
@@ -49,7 +54,7 @@ final class WorkerTestBed: Sendable {
     }
 
     func services(version: LaravelVersion = .v12, cache: Bool = true, failer: Bool = true) -> WorkerServices {
-        WorkerServices(cache: cache ? self.cache : nil, failer: failer ? self.failer : nil, middleware: [events],
+        WorkerServices(cache: cache ? self.cache : nil, failer: failer ? self.failer : nil, middleware: [events, BusMiddleware()],
                        laravelVersion: version, logger: Self.logger)
     }
 

@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// The operations the worker needs of the app's default cache store (restart and pause signals,
 /// `maxExceptions` counters, unique-job locks), in the app's own driver and prefix so PHP and Shuttle share them.

@@ -1,3 +1,4 @@
+import PHPFormats
 extension DatabaseCacheStore {
     /// PHP 8's numeric strings (`is_numeric`): optional leading and trailing whitespace around an optional
     /// sign, digits with an optional fraction, and an optional exponent. `(int)` of one truncates its value.

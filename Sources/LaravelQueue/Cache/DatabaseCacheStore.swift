@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PHPSerialization
+import PHPFormats
 
 /// Laravel's `database` cache store (the default store of v11+ skeletons): rows of the `cache` table
 /// (`key` = cache prefix + key, `value` = PHP `serialize()` text, `expiration` = Unix seconds).

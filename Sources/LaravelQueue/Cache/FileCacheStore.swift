@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PHPSerialization
+import PHPFormats
 
 /// Laravel's `file` cache store (the default of Laravel 8 – 10 skeletons), shared with PHP on the same host.
 ///

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PHPFormats
 
 /// Whole-file reads and writes under `flock`, the locks Laravel's `Filesystem` takes for the file cache:
 /// `sharedGet` reads under `LOCK_SH`, `put(…, lock: true)` (`file_put_contents` with `LOCK_EX`) truncates

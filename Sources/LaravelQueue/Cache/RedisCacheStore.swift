@@ -1,5 +1,6 @@
 import PHPSerialization
 import Redis
+import PHPFormats
 
 /// Laravel's `RedisStore` on the app's `cache` Redis connection (spec §6.8).
 ///

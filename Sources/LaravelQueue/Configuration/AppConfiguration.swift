@@ -1,3 +1,4 @@
+import PHPFormats
 /// The `config/app.php` values the worker needs: the encryption keys (encrypted jobs, §5.8), the name
 /// (default prefixes) and the timezone (timestamps written for failed jobs).
 public struct AppConfiguration: Equatable, Sendable {

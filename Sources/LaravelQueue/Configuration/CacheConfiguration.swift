@@ -1,3 +1,4 @@
+import PHPFormats
 /// The app's default cache store, where `queue:restart` (and `queue:pause`, `maxExceptions` counters)
 /// leave their keys (§6.4, §6.8). Shuttle only sees them if the store is shared: `redis`, `database`, or `file` on the same host.
 public struct CacheConfiguration: Equatable, Sendable {

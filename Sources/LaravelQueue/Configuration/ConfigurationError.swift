@@ -1,3 +1,4 @@
+import PHPFormats
 /// A configuration mistake, reported on one line that names the variable and the offending value,
 /// e.g. `REDIS_PORT="abc" is not a port number`.
 public struct ConfigurationError: Error, Equatable, CustomStringConvertible, Sendable {

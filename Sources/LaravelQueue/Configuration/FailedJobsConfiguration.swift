@@ -1,3 +1,4 @@
+import PHPFormats
 /// `queue.failed` and `queue.batching`: where failed jobs are recorded and batches are kept.
 public struct FailedJobsConfiguration: Equatable, Sendable {
     /// `QUEUE_FAILED_DRIVER`, default `database-uuids`.

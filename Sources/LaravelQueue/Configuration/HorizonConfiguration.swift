@@ -1,3 +1,4 @@
+import PHPFormats
 /// Horizon's Redis connection (§8.1): a copy of the `default` connection (`horizon.use`) whose prefix is
 /// replaced by `horizon.prefix`. Shuttle keeps Horizon's per-job records only when this is enabled.
 public struct HorizonConfiguration: Equatable, Sendable {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// The variables a Laravel app's config would see, merged the way Shuttle defines precedence:
 /// the app's `.env` file < the process environment < explicit overrides (CLI flags).

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Reading the version Shuttle works beside from configuration (`SHUTTLE_LARAVEL_VERSION`, default 12).
 ///
 /// A bare major means that major's release the fixtures were captured from (12 → 12.26.4, the app's);

@@ -1,3 +1,4 @@
+import PHPFormats
 /// How the skeleton builds default key prefixes from `APP_NAME` (`SHUTTLE_PREFIX_STYLE`).
 ///
 /// The style follows the app's *skeleton* (its published config files), not the framework version: apps

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Everything the worker needs to know about the Laravel app, resolved from its variables with the
 /// skeleton config's defaults for the app's Laravel version.
 ///

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// One entry of `database.redis` as plain values (the Redis client module maps it to its own type).
 ///

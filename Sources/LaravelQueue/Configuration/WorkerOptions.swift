@@ -1,3 +1,4 @@
+import PHPFormats
 /// `queue:work` options (§6.9), with Laravel's names and defaults, plus Shuttle's own extras.
 public struct WorkerOptions: Equatable, Sendable {
     /// `--name`: the worker name Laravel passes to `Worker::daemon` (used for `--once` bookkeeping/events).

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Why a job could not be built or pushed. Descriptions are one line, fit for a CLI error message.
 public enum DispatchError: Error, Equatable, CustomStringConvertible {
     /// `--properties` is not valid JSON, or not a JSON object.

@@ -1,3 +1,4 @@
+import PHPFormats
 /// One job pushed by `Dispatcher`: what `dispatch.php` prints per job (`<uuid> <id>`), plus where it went.
 public struct DispatchedJob: Hashable, Sendable {
     /// Payload `uuid` (Horizon's and `failed_jobs`' job id).

@@ -1,20 +1,20 @@
+import PHPFormats
 /// Laravel's `Bus\Dispatcher` for queued jobs, from Swift: builds the payload and serialized command a PHP
 /// application of the job's version would push (spec §4, §5) and pushes them with `RedisQueue`'s
-/// `pushRaw` / `laterRaw` / `bulk`, so PHP workers (or Shuttle) run the job. With `horizon`, it pushes as
-/// `Laravel\Horizon\RedisQueue` does (§8.2, §8.3): Horizon-shaped payloads, the pending row before the push,
-/// monitored tags after it.
+/// `pushRaw` / `laterRaw` / `bulk`, so PHP workers (or Shuttle) run the job. A `DispatchHook` adds what a layer
+/// above needs around each push (Horizon: its payload fields, the pending row before, monitored tags after).
 public struct Dispatcher: Sendable {
     /// Encrypts the commands of `ShouldBeEncrypted` jobs (`APP_KEY`); nil when none is configured.
     public let encrypter: Encrypter?
-    /// Set when the app runs Horizon.
-    public let horizon: HorizonProducer?
+    /// Set when something must happen around each push (the app runs Horizon).
+    public let hook: (any DispatchHook)?
     private let makeIdentity: @Sendable () -> PayloadIdentity
 
     /// - Parameter identity: the per-push uuid, id and times (random, as PHP's; fixed ones let tests compare bytes).
-    public init(encrypter: Encrypter? = nil, horizon: HorizonProducer? = nil,
+    public init(encrypter: Encrypter? = nil, hook: (any DispatchHook)? = nil,
                 identity: @escaping @Sendable () -> PayloadIdentity = { PayloadIdentity.random() }) {
         self.encrypter = encrypter
-        self.horizon = horizon
+        self.hook = hook
         self.makeIdentity = identity
     }
 
@@ -24,9 +24,9 @@ public struct Dispatcher: Sendable {
     public func dispatch(_ job: PendingJob, on queue: RedisQueue) async throws -> [DispatchedJob] {
         let payloads = try payloads(for: job)
         let name = queue.keys(job.queue).name
-        try await horizon?.storePending(payloads, connection: queue.connectionName, queue: name)
+        try await hook?.willPush(payloads, connection: queue.connectionName, queue: name)
         let pushed = try await push(payloads, delay: job.delay, on: queue, name: name)
-        await horizon?.storeMonitoredTags(payloads)
+        await hook?.didPush(payloads)
         return pushed
     }
 
@@ -77,7 +77,7 @@ public struct Dispatcher: Sendable {
             body = .serialized(command)
         }
         let queued = QueuedJob(commandName: job.className, displayName: job.displayName, options: options, command: body)
-        return try PayloadBuilder(version: job.version, horizon: horizon?.options(for: job)).build(queued, delay: job.delay, identity: identity)
+        return try PayloadBuilder(version: job.version, horizon: hook?.horizonOptions(for: job)).build(queued, delay: job.delay, identity: identity)
     }
 
     private func dispatched(_ payload: Payload, queue: String, availableAt: Int?) -> DispatchedJob {

@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 extension JobOptions {
     /// The options `Queue::createObjectPayload` reads from the job object: `$job->tries ?? null`, `backoff`

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Payload queue options set by the dispatcher rather than read from the job's properties: each non-nil
 /// field replaces what `Queue::createObjectPayload` would read from the object (spec §4.2). They change the
 /// payload only; to change the serialized command as well, give the property itself.

@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// A job to push for PHP workers to run, described as data: what `dispatch(new Class(...))->onQueue(Q)->delay(S)`
 /// would queue from a Laravel application of `version`.

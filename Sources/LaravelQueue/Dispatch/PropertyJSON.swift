@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// Job properties written as JSON (`shuttle dispatch --properties`), turned into PHP values the way
 /// `json_decode($json, true)` would, plus two conventions PHP's JSON cannot express:

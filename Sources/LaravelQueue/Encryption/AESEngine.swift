@@ -1,4 +1,5 @@
 import COpenSSL
+import PHPFormats
 
 /// AES through OpenSSL's EVP interface, with the defaults PHP's `openssl_encrypt` uses (PKCS#7 padding for
 /// CBC; 12-byte IV, no AAD and a 16-byte tag for GCM), so the bytes match what PHP produces and accepts.

@@ -1,4 +1,5 @@
 import COpenSSL
+import PHPFormats
 
 /// The ciphers Laravel's `Encrypter` accepts (`config('app.cipher')`); raw values are Laravel's spelling.
 public enum Cipher: String, Sendable, CaseIterable {

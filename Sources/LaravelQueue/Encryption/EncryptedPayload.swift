@@ -1,3 +1,4 @@
+import PHPFormats
 /// The JSON object inside an encrypted value: `{"iv":…,"value":…,"mac":…,"tag":…}`, all base64/hex text.
 ///
 /// It is written here (fixed shape, nothing to escape) and read with the module's `JSONParser`, which

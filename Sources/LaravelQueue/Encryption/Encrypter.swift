@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// Laravel's `Illuminate\Encryption\Encrypter`: reads and writes the same base64(JSON) payloads, so values
 /// (and encrypted queue commands, spec §5.8) pass between PHP and Swift in both directions.

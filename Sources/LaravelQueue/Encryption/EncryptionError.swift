@@ -1,3 +1,4 @@
+import PHPFormats
 /// Why `Encrypter` refused a key, a cipher or a payload.
 ///
 /// A payload that fails authentication is reported as `macInvalid` (CBC) or `tagInvalid` (GCM) whether it

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// Raw key bytes parsed from an `APP_KEY`-style string.
 ///

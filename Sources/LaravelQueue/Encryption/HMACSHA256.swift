@@ -1,4 +1,5 @@
 import COpenSSL
+import PHPFormats
 
 /// The `mac` of Laravel's CBC payloads: lowercase hex HMAC-SHA256, compared in constant time.
 enum HMACSHA256 {

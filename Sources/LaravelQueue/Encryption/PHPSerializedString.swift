@@ -1,3 +1,4 @@
+import PHPFormats
 /// The one PHP `serialize()` form `Encrypter` needs: a string, `s:<byte length>:"<bytes>";`.
 ///
 /// Laravel's `encrypt()` serializes its argument; for a queued job that argument is already the job's

@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// Laravel's `database-uuids` failer: rows in `failed_jobs` keyed by the payload's `uuid`, readable by
 /// `php artisan queue:failed` / `queue:retry` and written exactly as PHP writes them.

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Where failed jobs are recorded: Laravel's `FailedJobProviderInterface` (`queue.failer`), with the
 /// counting and listing methods `queue:failed` and `queue:retry` use.
 ///

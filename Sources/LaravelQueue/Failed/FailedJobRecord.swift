@@ -1,3 +1,4 @@
+import PHPFormats
 /// One row of `failed_jobs`.
 public struct FailedJobRecord: Sendable, Hashable {
     /// The table's autoincrement key (Laravel's `all()`/`find()` replace it by the uuid).

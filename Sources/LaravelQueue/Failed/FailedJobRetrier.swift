@@ -1,3 +1,4 @@
+import PHPFormats
 /// `php artisan queue:retry` (spec §6.7): each failed record's payload goes back onto its queue with
 /// `attempts` reset, re-encoded with plain `json_encode` (so `\u00e9` and `\/` escapes), same `uuid` and
 /// `id`; then the record is forgotten. The push happens first, so a failed push never loses the record.

@@ -1,3 +1,4 @@
+import PHPFormats
 /// One row of `php artisan queue:failed`: ID, Connection, Queue, Class, Failed At.
 public struct FailedJobSummary: Sendable, Hashable {
     /// The uuid (Laravel's `all()` puts it in place of the autoincrement id).

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Why a payload could not be read, in one line: which part (`payload`, `data.command`, …) and where in it.
 public struct InspectionError: Error, Equatable, CustomStringConvertible {
     /// The part that failed: `payload`, `data.command`, `data.command (decrypted)`.

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Indented JSON for people (`shuttle inspect`): 2 spaces, `"key": value`, members in stored order,
 /// unicode and slashes unescaped. Strings are escaped by `JSONWriter`, so the text stays valid JSON.
 public enum JSONPrettyPrinter {

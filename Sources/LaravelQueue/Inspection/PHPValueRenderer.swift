@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PHPSerialization
+import PHPFormats
 
 /// Shows a decoded PHP value as JSON a person can read: PHP's types map onto JSON's where they can, and the
 /// rest (objects, enums, references, non-UTF-8 bytes) become small tagged objects. Meant for reading, not

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PHPSerialization
+import PHPFormats
 
 /// Reads one raw job payload (a Redis queue element or a `failed_jobs.payload`) into readable JSON for
 /// `shuttle inspect`: `{"payload": <every field, in stored order>, "command": <the decoded data.command>}`.

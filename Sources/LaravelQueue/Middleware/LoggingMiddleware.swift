@@ -1,4 +1,5 @@
 import Logging
+import PHPFormats
 
 /// One log line per lifecycle step, like `queue:work`'s `Processing:` / `Processed:` / `Failed:` output,
 /// on stderr through swift-log.

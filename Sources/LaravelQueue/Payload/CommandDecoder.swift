@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// Turns a payload's `data.command` into a `JobCommand`, or says it is encrypted (decryption lives in the
 /// Encryption layer; pass its plaintext back to `decode(plaintext:)`).

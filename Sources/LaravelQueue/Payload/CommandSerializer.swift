@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// Builds `data.command` for a job class the way a given Laravel version's PHP would serialize it.
 public struct CommandSerializer: Sendable {

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Present when Laravel Horizon's queue connector is installed: it changes `id` and appends four fields
 /// after re-encoding the payload with plain `json_encode` (spec §8.2).
 public struct HorizonOptions: Hashable, Sendable {

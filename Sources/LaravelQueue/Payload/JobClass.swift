@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// Enough of a PHP job class's declaration to reproduce how PHP serializes an instance of it:
 /// its own properties, the traits it uses (in `use` order) and its ancestors.

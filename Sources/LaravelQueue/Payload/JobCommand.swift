@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// A decoded (unencrypted) `data.command`: the job object's class and properties, as data.
 ///

@@ -1,3 +1,4 @@
+import PHPFormats
 /// The job's queue options as `Queue::createObjectPayload` reads them from the job object (spec §4.2).
 public struct JobOptions: Hashable, Sendable {
     public var maxTries: Int?

@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// A declared property of a job class (or of a parent class or trait), with the value the job holds.
 public struct JobProperty: Hashable, Sendable {

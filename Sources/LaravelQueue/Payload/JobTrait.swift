@@ -1,3 +1,4 @@
+import PHPFormats
 /// A trait that adds properties. The framework ones take their values from `QueueableState`.
 public enum JobTrait: Hashable, Sendable {
     case dispatchable

@@ -1,3 +1,4 @@
+import PHPFormats
 /// The Laravel framework release whose bytes we must reproduce. Minor and patch matter: payload fields
 /// and `Queueable` properties changed inside majors (spec §4.3, §5.5, Appendix A).
 public struct LaravelVersion: Hashable, Comparable, Sendable, CustomStringConvertible {

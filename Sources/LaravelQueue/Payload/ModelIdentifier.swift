@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// What `SerializesModels` stores in place of an Eloquent model or collection
 /// (`Illuminate\Contracts\Database\ModelIdentifier`, spec §5.6).

@@ -1,3 +1,4 @@
+import PHPFormats
 extension Payload {
     /// A new payload made the way PHP re-encodes one (`json_decode($p, true)`, change, `json_encode`):
     /// numbers re-typed, `{}` back to `[]`, and — with the default `.plain` options — non-ASCII as `\uXXXX`.

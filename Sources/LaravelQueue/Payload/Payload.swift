@@ -1,3 +1,4 @@
+import PHPFormats
 /// A Laravel queue job payload (Laravel 8–13, with or without Horizon, as pushed by PHP or as re-encoded
 /// by the Redis pop script's cjson).
 ///

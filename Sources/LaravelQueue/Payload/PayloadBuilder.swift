@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// Builds new payloads byte-identical to what a given Laravel version (optionally with Horizon) pushes:
 /// member order per spec §4.3, `json_encode(…, JSON_UNESCAPED_UNICODE)` (Horizon: plain `json_encode`).

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// The per-push values of a payload. Random by default; fixed ones let tests reproduce captured bytes.
 public struct PayloadIdentity: Hashable, Sendable {

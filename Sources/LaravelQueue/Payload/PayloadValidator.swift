@@ -1,3 +1,4 @@
+import PHPFormats
 /// The gate every payload we write passes through.
 ///
 /// The pop script does `cjson.decode(job)`, `attempts + 1`, `cjson.encode`: a payload without a numeric

@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// A property of `Illuminate\Bus\Queueable` (all public).
 public enum QueueableProperty: String, CaseIterable, Sendable {

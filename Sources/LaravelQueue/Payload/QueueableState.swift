@@ -1,4 +1,5 @@
 import PHPSerialization
+import PHPFormats
 
 /// The values of the framework traits' properties on the queued instance (defaults = untouched job).
 public struct QueueableState: Hashable, Sendable {

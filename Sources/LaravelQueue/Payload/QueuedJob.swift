@@ -1,3 +1,4 @@
+import PHPFormats
 /// An object job ready to be put in a payload: its class name, options and already-built command.
 public struct QueuedJob: Hashable, Sendable {
     public enum Command: Hashable, Sendable {

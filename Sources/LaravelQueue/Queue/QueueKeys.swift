@@ -1,3 +1,4 @@
+import PHPFormats
 /// The four Redis keys of one Laravel queue (spec §1.2), before the connection's prefix.
 ///
 /// The prefix is never part of these strings: like phpredis, the Redis client prepends it to key arguments.

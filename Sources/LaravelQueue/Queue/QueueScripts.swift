@@ -1,4 +1,5 @@
 import Redis
+import PHPFormats
 
 /// The Lua scripts Shuttle runs on the queue keys. Each has the effect on Redis of Laravel's script of the
 /// same name (spec §2), written anew; they run by EVALSHA. Where Shuttle's differs it says why.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// A job reserved from a Redis queue: Laravel's `RedisJob`.
 ///

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Redis
+import PHPFormats
 
 /// Laravel's `Illuminate\Queue\RedisQueue`: the queue operations, with the same effect on Redis as PHP's,
 /// on the same keys (the client applies the prefix) in the same database.

@@ -1,13 +1,14 @@
 import PHPSerialization
+import PHPFormats
 
 /// Gets a job's command as an object: unserialized, decrypted first when it is a `ShouldBeEncrypted` job.
-enum CommandDecoding {
+package enum CommandDecoding {
     struct MissingEncrypter: Error, CustomStringConvertible {
         var description: String { "the command is encrypted and no APP_KEY is configured" }
     }
 
     /// nil for string jobs (`Class@method` with plain `data`), which have no command.
-    static func command(of payload: Payload, encrypter: Encrypter?) throws -> PHPObject? {
+    package static func command(of payload: Payload, encrypter: Encrypter?) throws -> PHPObject? {
         guard payload.commandBytes != nil else { return nil }
         switch try CommandDecoder.decode(payload) {
         case .serialized(let command):

@@ -1,4 +1,5 @@
 import Synchronization
+import PHPFormats
 
 /// Group commit for finished jobs: deletes that arrive while a pipeline is on the wire are sent together
 /// in the next one. Each job still gets its own `ZREM` with its exact reserved bytes, as Laravel sends it;

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import PHPFormats
 
 /// Writes failed jobs to the `FailedJobProvider`, including queue elements Laravel's failer would refuse
 /// (not UTF-8, not JSON, no `uuid`): those are stored as salvaged text under a uuid derived from their

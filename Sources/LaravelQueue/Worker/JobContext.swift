@@ -1,6 +1,7 @@
 import Logging
 import PHPSerialization
 import Synchronization
+import PHPFormats
 
 /// What a handler gets for one attempt of one job: Laravel's `$this->job` plus the decoded command.
 public final class JobContext: Sendable {
@@ -8,6 +9,10 @@ public final class JobContext: Sendable {
     /// The unserialized `data.command` (decrypted when needed): class and properties, ModelIdentifiers as such.
     public let command: PHPObject?
     public let logger: Logger
+    /// The handler running this job; nil when the job is failed before one was found.
+    public let handler: (any JobHandler)?
+    /// The worker this attempt runs in, for middleware that acts on the queue (the bus's chains).
+    public let environment: JobEnvironment?
     private let state = Mutex(State())
 
     struct State {
@@ -16,10 +21,13 @@ public final class JobContext: Sendable {
         var failure: (any Error)?
     }
 
-    public init(job: RedisJob, command: PHPObject?, logger: Logger) {
+    public init(job: RedisJob, command: PHPObject?, logger: Logger, handler: (any JobHandler)? = nil,
+                environment: JobEnvironment? = nil) {
         self.job = job
         self.command = command
         self.logger = logger
+        self.handler = handler
+        self.environment = environment
     }
 
     /// Laravel's `attempts()`: 1 on the first run.
@@ -40,8 +48,9 @@ public final class JobContext: Sendable {
         state.withLock { $0.failure = error }
     }
 
-    var releaseDelay: Int? { state.withLock { $0.released } }
-    var isDeleted: Bool { state.withLock { $0.deleted } }
-    var requestedFailure: (any Error)? { state.withLock { $0.failure } }
-    var isDeletedOrReleased: Bool { state.withLock { $0.deleted || $0.released != nil } }
+    /// The delay the handler asked for with `release`, nil when it did not.
+    public var releaseDelay: Int? { state.withLock { $0.released } }
+    public var isDeleted: Bool { state.withLock { $0.deleted } }
+    public var requestedFailure: (any Error)? { state.withLock { $0.failure } }
+    public var isDeletedOrReleased: Bool { state.withLock { $0.deleted || $0.released != nil } }
 }

@@ -1,3 +1,4 @@
+import PHPFormats
 /// An error with what PHP needs to print it: `failed_jobs.exception` and Horizon hold PHP's
 /// `Throwable::__toString()` text, which PHP tooling (and people) read.
 public struct JobException: Error, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Runs one PHP job class natively. Registered by PHP class name in a `JobRegistry`.
 ///
 /// Like a Laravel job's `handle()`: throw to fail this attempt (Laravel's retry rules then apply), or use

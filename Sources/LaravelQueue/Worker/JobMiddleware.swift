@@ -1,8 +1,14 @@
+import PHPFormats
 /// Cross-cutting concerns (logging, metrics, Horizon's records) plug in around the job lifecycle here,
 /// so the runtime itself stays about Laravel's rules.
 public protocol JobMiddleware: Sendable {
     /// Wraps the handler: call `next` to run it (or don't, to skip it).
     func handle(_ context: JobContext, next: @Sendable (JobContext) async throws -> Void) async throws
+    /// The handler returned without releasing, deleting or failing the job; the job is deleted after this.
+    /// Throwing ends the attempt as if the handler had thrown (Laravel's `CallQueuedHandler` after `handle()`).
+    func jobSucceeded(_ context: JobContext) async throws
+    /// The job was failed for good and has left the queue; before the handler's `failed` hook.
+    func jobFailed(_ context: JobContext) async
     /// Told of every lifecycle step after it reached Redis.
     func jobEvent(_ event: JobEvent) async
 }
@@ -11,6 +17,8 @@ extension JobMiddleware {
     public func handle(_ context: JobContext, next: @Sendable (JobContext) async throws -> Void) async throws {
         try await next(context)
     }
+    public func jobSucceeded(_ context: JobContext) async throws {}
+    public func jobFailed(_ context: JobContext) async {}
     public func jobEvent(_ event: JobEvent) async {}
 }
 

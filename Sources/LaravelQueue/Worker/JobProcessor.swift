@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Logging
 import PHPSerialization
+import PHPFormats
 
 /// How one attempt of one job ended, for the worker's bookkeeping.
 public enum JobOutcome: Sendable, Equatable {
@@ -40,7 +41,7 @@ struct JobProcessor: Sendable {
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
             // The `failed` hook still gets the command, as CallQueuedHandler::failed unserializes it.
             let command = try? CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
-            let context = JobContext(job: job, command: command, logger: logger)
+            let context = makeContext(job, command: command, handler: handler)
             await fail(job, context: context, handler: handler,
                        error: JobException.maxAttemptsExceeded(job.name, version: services.laravelVersion))
             return .failed
@@ -50,12 +51,12 @@ struct JobProcessor: Sendable {
         do {
             command = try CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
         } catch {
-            let context = JobContext(job: job, command: nil, logger: logger)
+            let context = makeContext(job, command: nil, handler: handler)
             await fail(job, context: context, handler: handler,
                        error: JobException("Shuttle\\InvalidPayloadException", "\(job.name): \(error)", file: "shuttle", line: 0))
             return .failed
         }
-        let context = JobContext(job: job, command: command, logger: logger)
+        let context = makeContext(job, command: command, handler: handler)
         let jobTimeout = job.payload.timeout ?? timeout
         let started = ContinuousClock.now
         watch.arm(seconds: jobTimeout) {
@@ -84,22 +85,19 @@ struct JobProcessor: Sendable {
     }
 
     private func runThroughMiddleware(_ context: JobContext, handler: any JobHandler) async throws {
-        let untilProcessing = bus.untilProcessingLock(context, handler: handler)
         let chain = services.middleware.reversed().reduce({ @Sendable (c: JobContext) async throws in
-            await untilProcessing?.release()
             try await handler.handle(c)
         }) { next, middleware in
             { @Sendable (c: JobContext) async throws in try await middleware.handle(c, next: next) }
         }
-        do { try await chain(context) } catch {
-            if context.releaseDelay == nil { await untilProcessing?.release() }
-            throw error
-        }
-        if context.releaseDelay == nil { await untilProcessing?.release() }
+        try await chain(context)
     }
 
-    /// Unique locks, chains and batches around the handler, as Laravel's `CallQueuedHandler`.
-    var bus: CallQueuedHandler { CallQueuedHandler(queue: queue, registry: registry, services: services) }
+    /// A context for one attempt, carrying the worker's environment for the middleware.
+    func makeContext(_ job: RedisJob, command: PHPObject?, handler: (any JobHandler)?) -> JobContext {
+        JobContext(job: job, command: command, logger: logger, handler: handler,
+                   environment: JobEnvironment(queue: queue, registry: registry, services: services))
+    }
 
     /// After `handle()` returned: honour what the handler asked for, else delete (CallQueuedHandler@call).
     private func finishSuccessfully(_ job: RedisJob, context: JobContext, handler: any JobHandler, policy: JobRetryPolicy) async -> JobOutcome {
@@ -108,7 +106,7 @@ struct JobProcessor: Sendable {
             return .failed
         }
         if let delay = context.releaseDelay { return await release(job, delay: delay) }
-        do { try await bus.jobSucceeded(context, handler: handler) } catch {
+        do { for m in services.middleware { try await m.jobSucceeded(context) } } catch {
             return await handleException(error, job: job, context: context, handler: handler, policy: policy)
         }
         return await delete(job)
@@ -211,7 +209,7 @@ struct JobProcessor: Sendable {
         do { try await queue.delete(job) } catch {
             logger.error("could not delete a failed job", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }
-        await bus.jobFailed(context, handler: handler)
+        for m in services.middleware { await m.jobFailed(context) }
         await handler?.failed(context, error: error)
         await emit(.failed(job, exception: text))
     }

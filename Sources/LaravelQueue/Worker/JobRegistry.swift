@@ -1,3 +1,4 @@
+import PHPFormats
 /// The PHP job classes Shuttle runs natively. Anything not registered goes back to PHP untouched.
 public struct JobRegistry: Sendable {
     private var handlers: [String: any JobHandler] = [:]

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Laravel's attempt, retry-until and backoff arithmetic (spec §6.2, §6.3), as pure functions so every rule
 /// is unit-testable without Redis.
 public struct JobRetryPolicy: Sendable, Equatable {

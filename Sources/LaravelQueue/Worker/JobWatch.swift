@@ -1,4 +1,5 @@
 import Synchronization
+import PHPFormats
 
 /// One running job as the worker's watchdog sees it: its timeout deadline and how to cancel it.
 ///

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PHPFormats
 
 /// Laravel's file-based maintenance mode (`php artisan down` writes `storage/framework/down`): workers on
 /// the same host stop taking jobs while it is there, unless started with `--force`, as `queue:work` does.

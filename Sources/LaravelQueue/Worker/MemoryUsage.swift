@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PHPFormats
 
 /// Resident memory of this process, for `--memory` (Laravel compares `memory_get_usage(true)`).
 enum MemoryUsage {

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import PHPSerialization
 import Synchronization
+import PHPFormats
 
 /// `php artisan queue:work` in Swift: pops jobs from the queues in priority order, runs the ones
 /// registered natively (up to `concurrency` at once), hands the rest back to PHP, and stops as Laravel's

@@ -1,3 +1,4 @@
+import PHPFormats
 /// Why a worker stopped, with `queue:work`'s exit status for each.
 public enum WorkerExit: Sendable, Equatable {
     /// Signal, restart signal, `--stop-when-empty`, `--max-jobs` or `--max-time`: exit 0.

@@ -1,4 +1,5 @@
 import Logging
+import PHPFormats
 
 /// What the worker runtime uses besides the queue itself; every part is optional so a bare worker runs
 /// with just Redis (Laravel's file cache or `null` failer are the same: nothing shared).
@@ -15,8 +16,6 @@ public struct WorkerServices: Sendable {
     public var logger: Logger
     /// `php artisan down` on this host pauses the worker (unless `--force`).
     public var maintenanceMode: MaintenanceMode?
-    /// Unique locks, chains and batches of the jobs Shuttle runs (Laravel's `CallQueuedHandler` duties).
-    public var bus = BusServices()
 
     public init(cache: (any CacheStore)? = nil, failer: (any FailedJobProvider)? = nil, encrypter: Encrypter? = nil,
                 middleware: [any JobMiddleware] = [], laravelVersion: LaravelVersion = .v12,

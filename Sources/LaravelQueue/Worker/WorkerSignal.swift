@@ -1,4 +1,5 @@
 import Synchronization
+import PHPFormats
 
 /// Wakes the worker loop early from a sleep: a job finished (a slot is free), a stop or resume was asked.
 ///

@@ -1,0 +1,192 @@
+import PHPSerialization
+/// Parses JSON as written by PHP's `json_encode` and by Redis' Lua cjson.
+///
+/// Strict where PHP's `json_decode` is strict (invalid UTF-8, raw control characters, lone surrogates
+/// and trailing garbage are errors, so we never accept what a PHP worker would reject), tolerant of
+/// what cjson produces: any key order, `\/`, raw UTF-8 and re-printed numbers.
+public struct JSONParser {
+    public struct Error: Swift.Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public let offset: Int
+        public var description: String { "invalid JSON at byte \(offset): \(message)" }
+    }
+
+    /// PHP's default nesting limit for `json_decode`.
+    public static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected data after the value") }
+        return value
+    }
+
+    public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
+
+    private func error(_ message: String) -> Error { Error(message: message, offset: index) }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ literal: String, _ value: JSONValue) throws -> JSONValue {
+        let lit = Array(literal.utf8)
+        guard index + lit.count <= bytes.count, bytes[index..<index + lit.count].elementsEqual(lit) else {
+            throw error("unknown literal")
+        }
+        index += lit.count
+        return value
+    }
+
+    private mutating func parseValue(depth: Int) throws -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): return try expect("true", .bool(true))
+        case UInt8(ascii: "f"): return try expect("false", .bool(false))
+        case UInt8(ascii: "n"): return try expect("null", .null)
+        case UInt8(ascii: "-"), 48...57: return .number(try parseNumber())
+        default: throw error("unexpected character")
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws -> JSONValue {
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting too deep") }
+        index += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let key = String(decoding: try parseString(), as: UTF8.self)
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            object.members.append(JSONObject.Member(key: key, value: value))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws -> JSONValue {
+        guard depth <= JSONParser.maximumDepth else { throw error("nesting too deep") }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    private mutating func parseNumber() throws -> JSONNumber {
+        let start = index
+        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        let slice = Array(bytes[start..<index])
+        guard JSONNumber.isValid(slice) else { index = start; throw error("malformed number") }
+        return JSONNumber(unchecked: String(decoding: slice, as: UTF8.self))
+    }
+
+    private static func isNumberByte(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+    }
+
+    /// Decodes a string literal (cursor on the opening quote) into UTF-8 bytes.
+    private mutating func parseString() throws -> [UInt8] {
+        index += 1
+        var out: [UInt8] = []
+        while true {
+            guard index < bytes.count else { throw error("unterminated string") }
+            let b = bytes[index]
+            switch b {
+            case UInt8(ascii: "\""):
+                index += 1
+                return out
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw error("unterminated escape") }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
+                default: index -= 1; throw error("invalid escape")
+                }
+            case 0..<0x20:
+                throw error("raw control character in string")
+            case 0..<0x80:
+                out.append(b)
+                index += 1
+            default:
+                guard let (_, length) = UTF8Codec.decode(bytes, at: index) else { throw error("invalid UTF-8") }
+                out.append(contentsOf: bytes[index..<index + length])
+                index += length
+            }
+        }
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("short \\u escape") }
+        var v: UInt32 = 0
+        for b in bytes[index..<index + 4] {
+            let d: UInt8
+            switch b {
+            case 48...57: d = b - 48
+            case 65...70: d = b - 55
+            case 97...102: d = b - 87
+            default: throw error("bad hex digit in \\u escape")
+            }
+            v = v << 4 | UInt32(d)
+        }
+        index += 4
+        return v
+    }
+
+    private mutating func appendUnicodeEscape(to out: inout [UInt8]) throws {
+        var scalar = try hex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+            guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw error("unpaired high surrogate")
+            }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired high surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(scalar) {
+            throw error("unpaired low surrogate")
+        }
+        UTF8Codec.encode(scalar, into: &out)
+    }
+}
