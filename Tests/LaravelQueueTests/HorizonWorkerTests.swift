@@ -113,7 +113,9 @@ final class HorizonWorkerTests: XCTestCase {
         let app = try await QueueApplication.connect(configuration, embeddedDatabase: true, logger: WorkerTestBed.logger)
         XCTAssertNotNil(app.horizon)
         let services = app.workerServices()
-        XCTAssertEqual(services.middleware.count, 1)
+        XCTAssertEqual(services.middleware.count, 2)
+        XCTAssertTrue(services.middleware.first is HorizonMiddleware)
+        XCTAssertTrue(services.middleware.last is BusMiddleware, "the bus sits next to the handler")
 
         try await run(TestHandler(), services: services, queue: app.queue)
         let hash = try await bed.hash(Self.id)
@@ -125,6 +127,7 @@ final class HorizonWorkerTests: XCTestCase {
         off.horizon = nil
         let plain = try await QueueApplication.connect(off, embeddedDatabase: true, logger: WorkerTestBed.logger)
         XCTAssertNil(plain.horizon)
-        XCTAssertTrue(plain.workerServices().middleware.isEmpty)
+        XCTAssertEqual(plain.workerServices().middleware.count, 1)
+        XCTAssertTrue(plain.workerServices().middleware.first is BusMiddleware)
     }
 }

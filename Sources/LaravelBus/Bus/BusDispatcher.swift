@@ -17,7 +17,7 @@ import PHPFormats
 /// encrypted when it has a truthy `shouldBeEncrypted` property or when the job dispatching it was encrypted
 /// (PHP reads encrypted and plain commands alike).
 struct BusDispatcher: Sendable {
-    let queue: RedisQueue
+    let queue: any QueueDriver
     let registry: JobRegistry
     let services: WorkerServices
     let bus: BusServices
@@ -50,7 +50,7 @@ struct BusDispatcher: Sendable {
         var command = job
         let version = services.laravelVersion
         let connectionName = command["connection"]?.stringValue ?? bus.defaultConnection ?? queue.connectionName
-        let target: RedisQueue
+        let target: any QueueDriver
         if connectionName == queue.connectionName {
             target = queue
         } else if let other = bus.connections[connectionName] {
@@ -104,7 +104,7 @@ struct BusDispatcher: Sendable {
         // `isset($command->queue)` then `getQueue($queue ?: default)`.
         let queueName = command["queue"].map(PHPStringCast.string).flatMap { $0.isEmpty ? nil : $0 }
         if let delay {
-            try await target.later(payload, delay: delay, queue: queueName)
+            try await target.later(payload, availableAt: target.now + max(0, delay), queue: queueName)
         } else {
             try await target.push(payload, queue: queueName)
         }

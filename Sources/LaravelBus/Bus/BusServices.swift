@@ -15,10 +15,10 @@ public struct BusServices: Sendable {
     /// nil = the worker's own connection.
     public var defaultConnection: String?
     /// Other Redis queue connections chained jobs may name (`onConnection`), by connection name.
-    public var connections: [String: RedisQueue]
+    public var connections: [String: any QueueDriver]
 
     public init(locks: (any LockProvider)? = nil, batches: DatabaseBatchRepository? = nil, horizon: HorizonOptions? = nil,
-                defaultConnection: String? = nil, connections: [String: RedisQueue] = [:]) {
+                defaultConnection: String? = nil, connections: [String: any QueueDriver] = [:]) {
         self.locks = locks
         self.batches = batches
         self.horizon = horizon

@@ -15,7 +15,7 @@ import PHPFormats
 /// PHP closures cannot run here: chain `catch` callbacks and batch `then`/`catch`/`finally`/`progress`
 /// callbacks are skipped, and the log says so.
 struct CallQueuedHandler: Sendable {
-    let queue: RedisQueue
+    let queue: any QueueDriver
     let registry: JobRegistry
     let services: WorkerServices
     let bus: BusServices

@@ -21,16 +21,16 @@ public struct Dispatcher: Sendable {
     /// Pushes `job.count` jobs on `queue` (the job's `queue`, else the connection's default): one `pushRaw`,
     /// a `bulk` (MULTI/EXEC) for several, or `laterRaw` per job when delayed. Returns them in push order.
     @discardableResult
-    public func dispatch(_ job: PendingJob, on queue: RedisQueue) async throws -> [DispatchedJob] {
+    public func dispatch(_ job: PendingJob, on queue: any QueueDriver) async throws -> [DispatchedJob] {
         let payloads = try payloads(for: job)
-        let name = queue.keys(job.queue).name
+        let name = queue.queueName(job.queue)
         try await hook?.willPush(payloads, connection: queue.connectionName, queue: name)
         let pushed = try await push(payloads, delay: job.delay, on: queue, name: name)
         await hook?.didPush(payloads)
         return pushed
     }
 
-    private func push(_ payloads: [Payload], delay: Int?, on queue: RedisQueue, name: String) async throws -> [DispatchedJob] {
+    private func push(_ payloads: [Payload], delay: Int?, on queue: any QueueDriver, name: String) async throws -> [DispatchedJob] {
         if let delay {
             let availableAt = queue.now + delay
             var pushed: [DispatchedJob] = []

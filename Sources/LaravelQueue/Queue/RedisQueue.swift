@@ -10,7 +10,7 @@ import PHPFormats
 /// on the same keys (the client applies the prefix) in the same database.
 ///
 /// Pops may take several jobs in one round trip; each job's effect equals one Laravel pop (spec §2.3).
-public final class RedisQueue: Sendable {
+public final class RedisQueue: QueueDriver {
     /// The queue connection's name (`redis`): what `failed_jobs.connection` records.
     public let connectionName: String
     public let defaultQueue: String
@@ -61,6 +61,7 @@ public final class RedisQueue: Sendable {
     /// The queue connection's own thread: code that mostly talks to this queue (the worker loop, batched
     /// deletes) runs there, so each Redis call executes inline instead of hopping threads.
     public var executor: any TaskExecutor { redis.executor }
+    public var preferredExecutor: (any TaskExecutor)? { redis.executor }
 
     // MARK: Producing
 

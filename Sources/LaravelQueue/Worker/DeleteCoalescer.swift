@@ -10,10 +10,10 @@ final class DeleteCoalescer: Sendable {
         let continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let queue: RedisQueue
+    private let queue: any QueueDriver
     private let state = Mutex<(pending: [Pending], flushing: Bool)>(([], false))
 
-    init(queue: RedisQueue) { self.queue = queue }
+    init(queue: any QueueDriver) { self.queue = queue }
 
     func delete(_ job: RedisJob) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -23,7 +23,7 @@ final class DeleteCoalescer: Sendable {
                 s.flushing = true
                 return true
             }
-            if startFlusher { Task(executorPreference: queue.executor) { await self.flush() } }
+            if startFlusher { Task(executorPreference: queue.preferredExecutor) { await self.flush() } }
         }
     }
 

@@ -1,11 +1,11 @@
 /// What a job's middleware may need of the worker running it: the queue it came from (Laravel's
 /// `$job->getConnectionName()`), the handlers registered beside it, and the worker's services.
 public struct JobEnvironment: Sendable {
-    public let queue: RedisQueue
+    public let queue: any QueueDriver
     public let registry: JobRegistry
     public let services: WorkerServices
 
-    public init(queue: RedisQueue, registry: JobRegistry, services: WorkerServices) {
+    public init(queue: any QueueDriver, registry: JobRegistry, services: WorkerServices) {
         self.queue = queue
         self.registry = registry
         self.services = services

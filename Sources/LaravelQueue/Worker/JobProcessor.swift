@@ -20,7 +20,7 @@ public enum JobOutcome: Sendable, Equatable {
 /// The lifecycle of one reserved job, with Laravel's semantics (spec §6.2–§6.6): the max-attempts pre-check,
 /// the handler under a timeout, then delete, release with backoff, or fail.
 struct JobProcessor: Sendable {
-    let queue: RedisQueue
+    let queue: any QueueDriver
     let registry: JobRegistry
     let services: WorkerServices
     let tries: Int

@@ -15,7 +15,7 @@ import PHPFormats
 /// Faster than PHP without changing what PHP observes: migration and the restart/pause checks run at most
 /// every `maintenanceInterval` instead of before every pop, and free slots are filled by one multi-job pop.
 public final class Worker: Sendable {
-    public let queue: RedisQueue
+    public let queue: any QueueDriver
     public let options: WorkerOptions
     /// `--queue`, or the connection's default queue when none is given (as Laravel does).
     let queues: [String]
@@ -42,7 +42,7 @@ public final class Worker: Sendable {
         var renewedAt: ContinuousClock.Instant
     }
 
-    public init(queue: RedisQueue, registry: JobRegistry, options: WorkerOptions, services: WorkerServices = WorkerServices(),
+    public init(queue: any QueueDriver, registry: JobRegistry, options: WorkerOptions, services: WorkerServices = WorkerServices(),
                 maintenanceInterval: Duration = .seconds(1), timeoutGrace: Duration = .seconds(10)) {
         self.queue = queue
         self.registry = registry
@@ -91,7 +91,7 @@ public final class Worker: Sendable {
         // keep `run()` from returning: the process must be able to exit, as PHP's does.
         let keeper = Task { await self.keepReservations() }
         let watchdog = Task { await self.watchTimeouts() }
-        let exit = await withTaskExecutorPreference(queue.executor) {
+        let exit = await withTaskExecutorPreference(queue.preferredExecutor) {
             await loop(started: started, processor: processor)
         }
         keeper.cancel()
