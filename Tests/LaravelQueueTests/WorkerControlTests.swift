@@ -87,10 +87,10 @@ final class WorkerControlTests: XCTestCase {
     }
 
     func testRestartMarkerComparesLooselyLikePHP() {
-        XCTAssertFalse(Worker.looselyDiffers(.int(5), .string(Array("5".utf8))))
-        XCTAssertFalse(Worker.looselyDiffers(nil, .null))
-        XCTAssertTrue(Worker.looselyDiffers(nil, .int(1_700_000_000)))
-        XCTAssertTrue(Worker.looselyDiffers(.int(1), .int(2)))
+        XCTAssertFalse(ControlSignals.looselyDiffers(.int(5), .string(Array("5".utf8))))
+        XCTAssertFalse(ControlSignals.looselyDiffers(nil, .null))
+        XCTAssertTrue(ControlSignals.looselyDiffers(nil, .int(1_700_000_000)))
+        XCTAssertTrue(ControlSignals.looselyDiffers(.int(1), .int(2)))
     }
 
     /// v12.40+ `queue:pause redis:emails`: the worker skips that queue until `queue:resume`.
