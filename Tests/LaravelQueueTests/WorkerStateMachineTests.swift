@@ -156,7 +156,7 @@ final class WorkerStateMachineTests: XCTestCase {
         let (initial, first) = started(config(["a", "b"]), paused: ["a"])
         var m = initial
         XCTAssertEqual(first, .pop(queue: "b", count: 1))
-        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 0), .idle(queue: "b"))
+        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 0), .idle(queue: "b", block: true))
     }
 
     func testQuarantineOnlyCountsAsSomethingPopped() {
@@ -191,7 +191,7 @@ final class WorkerStateMachineTests: XCTestCase {
         let (initial, first) = started(config { $0.stopWhenEmpty = true; $0.concurrency = 2 })
         _ = first
         var m = initial
-        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 1), .idle(queue: "default"))
+        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 1), .idle(queue: "default", block: true))
     }
 
     // MARK: --once
@@ -258,7 +258,7 @@ final class WorkerStateMachineTests: XCTestCase {
         _ = first
         var m = initial
         XCTAssertEqual(m.popFailed(), .wait(.seconds(1), .popFailed))
-        XCTAssertEqual(m.tick(at(1.5)), .idle(queue: "default"), "like Laravel's null job: then the --sleep")
+        XCTAssertEqual(m.tick(at(1.5)), .idle(queue: "default", block: true), "like Laravel's null job: then the --sleep")
     }
 
     func testFailedPopUnderOnceExits() {

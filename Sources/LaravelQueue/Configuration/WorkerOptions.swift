@@ -29,8 +29,13 @@ public struct WorkerOptions: Equatable, Sendable {
     public var once = false
     /// Shuttle: jobs processed at the same time.
     public var concurrency = 1
-    /// Shuttle: where jobs Shuttle cannot run are handed back to PHP workers (`nil` = fail them).
+    /// Shuttle, router mode: Shuttle alone reads the queues and forwards the jobs it does not run, untouched
+    /// and in order, to this queue, where PHP workers listen. `nil` (the default): selective reservation —
+    /// Shuttle reserves only its own jobs among the first `scanWindow` of each queue and leaves PHP's in place.
     public var handBackTo: String?
+    /// Shuttle, selective reservation: how deep into a queue shared with PHP it looks for its own jobs.
+    /// A Shuttle job deeper behind PHP's backlog waits for PHP to drain it (route it instead, see the README).
+    public var scanWindow = 256
 
     public init() {}
 
@@ -58,6 +63,7 @@ public struct WorkerOptions: Equatable, Sendable {
         try Self.require(rest.isFinite && rest >= 0, "--rest", Self.format(rest), "must be 0 or more")
         try Self.require(concurrency >= 1, "--concurrency", "\(concurrency)", "must be at least 1")
         if let handBackTo { try Self.require(!handBackTo.isEmpty, "--hand-back-to", handBackTo, "must not be empty") }
+        try Self.require(scanWindow >= 1, "--scan-window", "\(scanWindow)", "must be at least 1")
     }
 
     /// `--queue=high,default` → `["high", "default"]`. Laravel splits on `,` without trimming, so a

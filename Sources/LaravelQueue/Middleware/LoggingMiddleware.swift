@@ -39,6 +39,8 @@ public struct LoggingMiddleware: JobMiddleware {
             var m = meta(job)
             m["to"] = "\(queue)"
             logger.info("handed back to PHP", metadata: m)
+        case .routed(let queue, let target, let payloads):
+            logger.debug("routed to PHP", metadata: ["queue": "\(queue)", "to": "\(target)", "jobs": "\(payloads.count)"])
         case .migrated(let queue, let payloads):
             logger.debug("migrated", metadata: ["queue": "\(queue)", "jobs": "\(payloads.count)"])
         case .rejected(let queue, let bytes, let reason):

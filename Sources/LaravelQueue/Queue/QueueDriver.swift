@@ -28,6 +28,13 @@ public protocol QueueDriver: AnyObject, Sendable {
     func migrateJobs(queue: String?) async throws -> [[UInt8]]
     /// Reserves up to `count` jobs; each as one Laravel pop (attempts + 1 in the reserved copy).
     func pop(queue: String?, count: Int) async throws -> PopResult
+    /// Selective reservation, for a queue shared with PHP: among the first `window` elements, reserves up to
+    /// `count` whose class (lower-cased, no leading `\\`) is in `classes`, each as one Laravel pop; every other
+    /// element stays where it is.
+    func popSelected(queue: String?, count: Int, classes: [String], window: Int) async throws -> PopResult
+    /// Router mode, for a queue only Shuttle reads: takes up to `batch` elements from the head in order,
+    /// reserves those of `classes` while `slots` remain, and forwards the rest to `target`'s tail untouched.
+    func route(queue: String?, slots: Int, batch: Int, classes: [String], to target: String) async throws -> PopResult
     /// Waits for a notify token up to `timeout` seconds; true when one came.
     func waitForNotification(queue: String?, timeout: Double) async throws -> Bool
     func delete(_ job: RedisJob) async throws

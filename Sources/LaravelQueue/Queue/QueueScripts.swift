@@ -54,6 +54,145 @@ enum QueueScripts {
         return out
         """)
 
+    /// The job class of a list element, as the worker dispatches on it (`data.commandName`, else `job`),
+    /// lower-cased and without a leading `\`, as `JobRegistry` keys it; nil when it has none.
+    ///
+    /// Fast path without decoding: when the element holds exactly one `"commandName":"` key (preceded by `{` or
+    /// `,`, so it is a key and not text inside a string, where every quote is escaped) whose value has only
+    /// `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes in its own
+    /// order and writes `\/`). Anything else is decoded with cjson.
+    static let classOf = #"""
+        local function classOf(job)
+          local key = '"commandName":"'
+          local s, e = string.find(job, key, 1, true)
+          if s and s > 1 and not string.find(job, key, e + 1, true) then
+            local before = string.sub(job, s - 1, s - 1)
+            local close = string.find(job, '"', e + 1, true)
+            if close and (before == '{' or before == ',') then
+              local raw = string.sub(job, e + 1, close - 1)
+              local plain = true
+              local name = string.gsub(raw, '\\(.)', function(c)
+                if c == '\\' or c == '/' then return c end
+                plain = false
+                return c
+              end)
+              if plain and string.sub(raw, -1) ~= '\\' then
+                if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
+                return string.lower(name)
+              end
+            end
+          end
+          local ok, decoded = pcall(cjson.decode, job)
+          if not ok or type(decoded) ~= 'table' then return nil end
+          local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
+          if type(name) ~= 'string' then name = decoded['job'] end
+          if type(name) ~= 'string' then return nil end
+          if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
+          return string.lower(name)
+        end
+        local function reservedCopy(job)
+          local ok, decoded = pcall(cjson.decode, job)
+          if ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil then
+            decoded['attempts'] = decoded['attempts'] + 1
+            local encoded
+            ok, encoded = pcall(cjson.encode, decoded)
+            if ok then return encoded end
+          end
+          return nil
+        end
+        local wanted = {}
+        for i = 4, #ARGV do wanted[ARGV[i]] = true end
+        """#
+
+    /// KEYS: ready, reserved, notify · ARGV: reservation expiry, how many, window, classes…
+    ///
+    /// Selective reservation, for a queue shared with PHP workers: among the first `window` elements, reserves
+    /// up to `how many` whose class is one of `classes`, each exactly as Laravel's pop (removed from the list,
+    /// attempts + 1 in the reserved copy, ZADD at the expiry, one notify token). Every other element stays where
+    /// it is, in its order, for PHP. An element that cannot be re-encoded is left for PHP too (it is PHP's to
+    /// fail). Reply: flat pairs [original, reserved], then how many elements were passed over (left for PHP).
+    static let popSelected = RedisScript(classOf + """
+        local out = {}
+        local n = tonumber(ARGV[2])
+        local window = tonumber(ARGV[3])
+        local taken, scanned, pos = 0, 0, 0
+        -- Read the window in chunks the size of what is still wanted: when Shuttle's jobs lead the list, this
+        -- reads no more than a plain pop would.
+        while taken < n and scanned < window do
+          local chunk = math.min(n - taken, window - scanned)
+          local items = redis.call('lrange', KEYS[1], pos, pos + chunk - 1)
+          if #items == 0 then break end
+          for _, job in ipairs(items) do
+            scanned = scanned + 1
+            local reserved = nil
+            if wanted[classOf(job)] then reserved = reservedCopy(job) end
+            if reserved then
+              redis.call('lrem', KEYS[1], 1, job)
+              redis.call('zadd', KEYS[2], ARGV[1], reserved)
+              redis.call('lpop', KEYS[3])
+              out[#out + 1] = job
+              out[#out + 1] = reserved
+              taken = taken + 1
+            else
+              pos = pos + 1
+            end
+          end
+        end
+        out[#out + 1] = pos
+        return out
+        """)
+
+    /// KEYS: ready, reserved, notify, quarantine, target ready, target notify · ARGV: reservation expiry, slots,
+    /// batch, classes…
+    ///
+    /// Router mode (Shuttle alone reads this queue): takes up to `batch` elements from the head in order; those
+    /// of `classes` are reserved as Laravel's pop does (while slots remain: the first one beyond stops the
+    /// batch, still at the head), the rest go to the target queue's tail with their original bytes and a notify
+    /// token each, in their order, attempts unspent. An element that is not a job moves to quarantine, as in `pop`.
+    /// Reply: flat triples [original, reserved-or-false, 0 reserved / 1 quarantined / 2 routed].
+    static let route = RedisScript(classOf + """
+        local out = {}
+        local slots = tonumber(ARGV[2])
+        local batch = redis.call('lrange', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+        local taken, routed = 0, {}
+        local consumed = 0
+        for _, job in ipairs(batch) do
+          local class = classOf(job)
+          local reserved = nil
+          if class == nil or wanted[class] then reserved = reservedCopy(job) end
+          if reserved and wanted[class] then
+            if slots <= 0 then break end
+            slots = slots - 1
+            redis.call('zadd', KEYS[2], ARGV[1], reserved)
+            out[#out + 1] = job
+            out[#out + 1] = reserved
+            out[#out + 1] = 0
+          elseif reserved == nil and (class == nil or wanted[class]) then
+            redis.call('rpush', KEYS[4], job)
+            out[#out + 1] = job
+            out[#out + 1] = false
+            out[#out + 1] = 1
+          else
+            routed[#routed + 1] = job
+            out[#out + 1] = job
+            out[#out + 1] = false
+            out[#out + 1] = 2
+          end
+          consumed = consumed + 1
+        end
+        if consumed > 0 then
+          redis.call('ltrim', KEYS[1], consumed, -1)
+          redis.call('ltrim', KEYS[3], consumed, -1)
+        end
+        if #routed > 0 then
+          redis.call('rpush', KEYS[5], unpack(routed))
+          local tokens = {}
+          for i = 1, #routed do tokens[i] = 1 end
+          redis.call('rpush', KEYS[6], unpack(tokens))
+        end
+        return out
+        """)
+
     /// KEYS: source zset, ready, notify · ARGV: now, limit (negative: no limit). Laravel's `migrateExpiredJobs`.
     static let migrateExpiredJobs = RedisScript("""
         local limit = tonumber(ARGV[2])

@@ -54,7 +54,16 @@ public struct PopResult: Sendable {
     public var jobs: [RedisJob] = []
     public var quarantined: [QuarantinedElement] = []
     public var undecodable: [UndecodableJob] = []
-    public var isEmpty: Bool { jobs.isEmpty && quarantined.isEmpty && undecodable.isEmpty }
+    /// Router mode: the elements forwarded to `routedTo` for PHP, original bytes, in their order.
+    public var routed: [[UInt8]] = []
+    public var routedTo: String?
+    /// Selective reservation: elements of the window left where they are, for PHP.
+    public var passedOver = 0
+    public var isEmpty: Bool { jobs.isEmpty && quarantined.isEmpty && undecodable.isEmpty && routed.isEmpty }
+    /// Elements taken off the list: reserved, quarantined or routed.
+    public var consumed: Int { jobs.count + quarantined.count + undecodable.count + routed.count }
+
+    public init() {}
 }
 
 /// Ready, delayed and reserved counts of one queue (Laravel 12.19+'s `pendingSize` & co.).

@@ -164,6 +164,40 @@ public final class RedisQueue: QueueDriver {
         return decodePop(reply, queue: k.name)
     }
 
+    /// Selective reservation (`QueueDriver.popSelected`): one script call, the window read once.
+    public func popSelected(queue: String?, count: Int, classes: [String], window: Int) async throws -> PopResult {
+        let k = keys(queue)
+        guard count > 0, !classes.isEmpty else { return PopResult() }
+        let expiry = String(now + retryAfter)
+        let reply = try await redis.evaluate(
+            QueueScripts.popSelected, keys: [k.ready, k.reserved, k.notify],
+            arguments: [.value(expiry), .value(String(count)), .value(String(max(1, window)))] + classes.map { .value($0) })
+        var result = PopResult()
+        let items = reply.array ?? []
+        let reservedAt = ContinuousClock.now
+        var i = 0
+        while i + 1 < items.count {
+            defer { i += 2 }
+            guard let raw = items[i].bytes, let reserved = items[i + 1].bytes else { continue }
+            append(raw: raw, reserved: reserved, queue: k.name, reservedAt: reservedAt, to: &result)
+        }
+        result.passedOver = items.last?.int ?? 0
+        return result
+    }
+
+    /// Router mode (`QueueDriver.route`): one script call per batch.
+    public func route(queue: String?, slots: Int, batch: Int, classes: [String], to target: String) async throws -> PopResult {
+        let k = keys(queue)
+        let t = keys(target)
+        let expiry = String(now + retryAfter)
+        let reply = try await redis.evaluate(
+            QueueScripts.route, keys: [k.ready, k.reserved, k.notify, k.quarantine, t.ready, t.notify],
+            arguments: [.value(expiry), .value(String(max(0, slots))), .value(String(max(1, batch)))] + classes.map { .value($0) })
+        var result = decodePop(reply, queue: k.name)
+        result.routedTo = t.name
+        return result
+    }
+
     func decodePop(_ reply: RESPValue, queue: String) -> PopResult {
         var result = PopResult()
         guard let items = reply.array else { return result }
@@ -172,6 +206,10 @@ public final class RedisQueue: QueueDriver {
         while i + 2 < items.count {
             defer { i += 3 }
             guard let raw = items[i].bytes else { continue }
+            if items[i + 2].int == 2 {
+                result.routed.append(raw)
+                continue
+            }
             if items[i + 2].int == 1 {
                 result.quarantined.append(QuarantinedElement(
                     queue: queue, bytes: raw,
@@ -179,16 +217,20 @@ public final class RedisQueue: QueueDriver {
                 continue
             }
             guard let reserved = items[i + 1].bytes else { continue }
-            do {
-                let payload = try Payload(bytes: raw)
-                result.jobs.append(RedisJob(connectionName: connectionName, queue: queue, rawBody: raw,
-                                            reserved: reserved, payload: payload, reservedAt: reservedAt))
-            } catch {
-                result.undecodable.append(UndecodableJob(queue: queue, rawBody: raw, reserved: reserved,
-                                                         reason: "The payload cannot be decoded: \(error)"))
-            }
+            append(raw: raw, reserved: reserved, queue: queue, reservedAt: reservedAt, to: &result)
         }
         return result
+    }
+
+    private func append(raw: [UInt8], reserved: [UInt8], queue: String, reservedAt: ContinuousClock.Instant, to result: inout PopResult) {
+        do {
+            let payload = try Payload(bytes: raw)
+            result.jobs.append(RedisJob(connectionName: connectionName, queue: queue, rawBody: raw,
+                                        reserved: reserved, payload: payload, reservedAt: reservedAt))
+        } catch {
+            result.undecodable.append(UndecodableJob(queue: queue, rawBody: raw, reserved: reserved,
+                                                     reason: "The payload cannot be decoded: \(error)"))
+        }
     }
 
     /// Waits on the queue's notify list for up to `timeout` seconds (BLPOP, as `block_for` does).

@@ -33,6 +33,8 @@ public enum JobEvent: Sendable {
     case failed(RedisJob, exception: String)
     /// Not implemented here: given back to PHP untouched.
     case handedBack(RedisJob, toQueue: String)
+    /// Router mode: jobs Shuttle does not run, forwarded untouched and in order to PHP's queue (never reserved).
+    case routed(queue: String, toQueue: String, payloads: [[UInt8]])
     /// Due delayed jobs and expired reservations moved back to a ready list (the payloads as moved).
     case migrated(queue: String, payloads: [[UInt8]])
     /// A list element that was not a job: recorded as failed with its raw bytes.

@@ -81,7 +81,11 @@ public final class Worker: Sendable {
         return exit
     }
 
+    /// Router mode: how many elements one route call may take off a queue (one round trip for all).
+    static let routeBatch = 256
+
     private func loop(processor: JobProcessor) async -> WorkerExit {
+        let classes = registry.registeredClasses
         let signals = ControlSignals(services: services, connectionName: queue.connectionName, queues: queues, force: options.force)
         let quarantine = Quarantine(queue: queue, processor: processor, logger: logger)
         await signals.start()
@@ -102,8 +106,13 @@ public final class Worker: Sendable {
                 action = machine.maintained(restartRequested: false, pausedQueues: paused, appDown: down)
             case .pop(let name, let count):
                 let result: PopResult
+                let batch = max(Self.routeBatch, count)
                 do {
-                    result = try await queue.pop(queue: name, count: count)
+                    if let target = options.handBackTo, target != name {
+                        result = try await queue.route(queue: name, slots: count, batch: batch, classes: classes, to: target)
+                    } else {
+                        result = try await queue.popSelected(queue: name, count: count, classes: classes, window: options.scanWindow)
+                    }
                 } catch {
                     // Laravel reports the exception and sleeps a second.
                     logger.error("pop failed", metadata: ["queue": "\(name)", "error": "\(error)"])
@@ -112,8 +121,14 @@ public final class Worker: Sendable {
                 }
                 if !result.isEmpty { await quarantine.reject(result) }
                 let (ran, handedBack) = await start(result.jobs, processor: processor)
-                action = machine.popped(taken: result.jobs.count, ran: ran, handedBack: handedBack,
-                                        nonEmpty: !result.isEmpty, inFlight: jobs.count)
+                if let target = result.routedTo, !result.routed.isEmpty {
+                    await processor.emit(.routed(queue: name, toQueue: target, payloads: result.routed))
+                }
+                let asked = result.routedTo == nil ? count : batch
+                action = machine.popped(.init(
+                    taken: result.jobs.count, ran: ran, handedBack: handedBack, routed: result.routed.count,
+                    nonEmpty: !result.isEmpty, exhausted: result.consumed < asked, passedOver: result.passedOver
+                ), inFlight: jobs.count)
             case .wait(let duration, let reason):
                 if case .handBackBackoff(let handedBack) = reason {
                     logger.notice("only jobs Shuttle does not run were waiting; handed back to PHP, backing off", metadata: [
@@ -122,8 +137,8 @@ public final class Worker: Sendable {
                 }
                 await signal.wait(timeout: duration)
                 action = machine.tick(snapshot())
-            case .idle(let firstQueue):
-                await idle(firstQueue: firstQueue)
+            case .idle(let firstQueue, let block):
+                await idle(firstQueue: block ? firstQueue : nil)
                 action = machine.tick(snapshot())
             case .rest(let duration):
                 try? await Task.sleep(for: duration)

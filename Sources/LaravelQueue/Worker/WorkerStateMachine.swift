@@ -77,6 +77,23 @@ struct WorkerStateMachine: Sendable {
         case handBackBackoff(handedBack: Int)
     }
 
+    /// What one pop gave.
+    struct PopOutcome: Sendable, Equatable {
+        /// Jobs reserved (each takes a slot, whether started or handed back).
+        var taken = 0
+        var ran = 0
+        /// Reserved jobs Shuttle had no handler for, given back one by one.
+        var handedBack = 0
+        /// Router mode: jobs forwarded to PHP's queue, never reserved.
+        var routed = 0
+        /// Anything came off the list (elements that are not jobs included).
+        var nonEmpty = false
+        /// The queue gave less than asked: nothing more there now.
+        var exhausted = true
+        /// Selective reservation: the window held jobs left for PHP (the notify list holds their tokens).
+        var passedOver = 0
+    }
+
     enum Action: Sendable, Equatable {
         /// Read Laravel's control signals (restart, paused queues, maintenance mode) and, unless a restart was
         /// seen, migrate due and expired jobs of the queues not paused; answer with `maintained`.
@@ -86,7 +103,8 @@ struct WorkerStateMachine: Sendable {
         /// Sleep until a job finishes or a signal comes, at most this long; then a new turn.
         case wait(Duration, WaitReason)
         /// Nothing came: BLPOP the queue's notify list (`block_for`) or sleep `--sleep`; then a new turn.
-        case idle(queue: String?)
+        /// `block` is false when PHP's jobs wait in the list: their notify tokens would wake the BLPOP at once.
+        case idle(queue: String?, block: Bool)
         /// `--rest` between rounds; then a new turn.
         case rest(Duration)
         /// Take no more jobs, let those in flight finish, and exit.
@@ -100,6 +118,8 @@ struct WorkerStateMachine: Sendable {
         var queues: ArraySlice<String>
         var ran = 0
         var handedBack = 0
+        var routed = 0
+        var passedOver = 0
         var popped = false
         var followsMigration: Bool
     }
@@ -155,19 +175,27 @@ struct WorkerStateMachine: Sendable {
         return afterMaintenance()
     }
 
-    /// A pop returned: `taken` jobs reserved, of which `ran` were started and `handedBack` went back to PHP;
-    /// `nonEmpty` also counts elements that were not jobs. `inFlight` is counted after starting them.
-    mutating func popped(taken: Int, ran: Int, handedBack: Int, nonEmpty: Bool, inFlight: Int) -> Action {
+    /// A pop returned. `inFlight` is counted after starting its jobs.
+    mutating func popped(_ outcome: PopOutcome, inFlight: Int) -> Action {
         guard var round else { preconditionFailure("popped outside a round") }
-        if nonEmpty {
+        round.passedOver += outcome.passedOver
+        if outcome.nonEmpty {
             round.popped = true
-            round.free -= taken
-            round.ran += ran
-            round.handedBack += handedBack
+            round.free -= outcome.taken
+            round.ran += outcome.ran
+            round.handedBack += outcome.handedBack
+            round.routed += outcome.routed
         }
-        // A queue that gave fewer jobs than asked is empty: fill the rest from the next one.
+        // A queue that gave less than asked is empty: fill the rest from the next one. One that may have more
+        // (a router's full batch) keeps its priority: the round ends and the next turn starts with it again.
+        if !outcome.exhausted { round.queues = [] }
         self.round = round
         return nextPop(inFlight: inFlight)
+    }
+
+    /// `popped` for a plain pop of `taken` jobs, of which `ran` were started and `handedBack` given back.
+    mutating func popped(taken: Int, ran: Int, handedBack: Int, nonEmpty: Bool, inFlight: Int) -> Action {
+        popped(PopOutcome(taken: taken, ran: ran, handedBack: handedBack, nonEmpty: nonEmpty), inFlight: inFlight)
     }
 
     /// The pop failed: Laravel reports it and sleeps a second, and the round ends as one that found no job.
@@ -228,7 +256,8 @@ struct WorkerStateMachine: Sendable {
             }
             return .drain(.stopped(reason: "once"))
         }
-        if round.popped && round.ran == 0 && round.handedBack > 0 {
+        // Forwarding to PHP's queue is progress, never a hot loop: no back-off for a router.
+        if round.popped && round.ran == 0 && round.handedBack > 0 && round.routed == 0 {
             // Nothing here is Shuttle's to run: for --stop-when-empty that is an empty queue.
             if configuration.stopWhenEmpty && inFlight == 0 { return .drain(.stopped(reason: "queue empty")) }
             handBackBackoff = min(max(handBackBackoff * 2, .seconds(1)), .seconds(30))
@@ -245,7 +274,7 @@ struct WorkerStateMachine: Sendable {
                 }
                 return .drain(.stopped(reason: "queue empty"))
             }
-            return .idle(queue: configuration.queues.first { !pausedQueues.contains($0) })
+            return .idle(queue: configuration.queues.first { !pausedQueues.contains($0) }, block: round.passedOver == 0)
         }
         if configuration.rest > .zero { return .rest(configuration.rest) }
         return nil
