@@ -7,9 +7,9 @@ import ShuttleProbe
 
 /// The job classes this build of Shuttle runs natively; everything else goes back to PHP.
 enum JobRegistries {
-    static func standard(application: QueueApplication, workerName: String) -> JobRegistry {
+    static func standard(application: QueueApplication, workerName: String) throws -> JobRegistry {
         var registry = JobRegistry()
-        registry.register(ProbeJob.phpClass, ProbeJob(redis: application.redis, workerName: workerName))
+        try registry.register(ProbeJob.phpClass, ProbeJob(redis: application.redis, workerName: workerName))
         return registry
     }
 }

@@ -67,7 +67,12 @@ struct WorkCommand: AsyncParsableCommand {
         }
 
         let workerName = name == "default" ? "shuttle:\(ProcessInfo.processInfo.processIdentifier)" : "shuttle:\(name)"
-        let registry = JobRegistries.standard(application: application, workerName: workerName)
+        let registry: JobRegistry
+        do {
+            registry = try JobRegistries.standard(application: application, workerName: workerName)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
         let worker = Worker(queue: application.queue, registry: registry, options: options,
                             services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
         if let horizon = application.configuration.horizon {
