@@ -26,4 +26,17 @@ final class JobRegistryTests: XCTestCase {
             XCTAssertEqual("\(error)", "job class App\\Jobs\\SendInvoice is registered twice: by SendInvoice and by SendInvoice")
         }
     }
+
+    func testARegistrarNamesItsIntegrationOnEveryEntry() throws {
+        var billing = JobRegistrar(integration: "Billing")
+        try billing.register("App\\Jobs\\SendInvoice", SendInvoice())
+        try billing.register("App\\Jobs\\Refund", SendInvoice())
+        var spark = JobRegistrar(integration: "Spark", registry: billing.registry)
+        try spark.register("App\\Jobs\\Sync", OtherSendInvoice())
+        XCTAssertThrowsError(try spark.register("App\\Jobs\\Refund", OtherSendInvoice())) { error in
+            XCTAssertEqual(error as? DuplicateJobRegistration, DuplicateJobRegistration(
+                phpClass: "App\\Jobs\\Refund", first: "Billing (SendInvoice)", second: "Spark (OtherSendInvoice)"))
+        }
+        XCTAssertEqual(spark.registry.registeredClasses, ["app\\jobs\\refund", "app\\jobs\\sendinvoice", "app\\jobs\\sync"])
+    }
 }
