@@ -84,6 +84,9 @@ final class IntegrationHostTests: XCTestCase {
         XCTAssertEqual(log.failures, [])
         XCTAssertTrue(pool.status.isClosed)
         XCTAssertEqual(pool.status.open, 0)
+        XCTAssertThrowsError(try resources.database("pgsql"), "a pool made after shutdown would never be closed") { error in
+            XCTAssertEqual((error as? DatabaseError)?.kind, .closed)
+        }
     }
 
     func testShutdownClosesTheAppsConnectionsLast() async throws {

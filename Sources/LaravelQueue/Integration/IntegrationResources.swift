@@ -18,8 +18,8 @@ public final class IntegrationResources: Sendable {
     /// so every job running at once can hold one.
     public let poolSize: Int
     private let appRoot: String?
-    /// One pool per connection name, in the order they were first asked for.
-    private let pools = Mutex<[DatabasePool]>([])
+    /// One pool per connection name, in the order they were first asked for; closed once Shuttle shuts down.
+    private let pools = Mutex<(all: [DatabasePool], closed: Bool)>(([], false))
 
     /// - Parameter appRoot: the Laravel app's directory, where a relative SQLite path starts (nil: the current one).
     public init(environment: LaravelEnvironment, appRoot: String? = nil, poolSize: Int = 1, workerName: String = "shuttle",
@@ -39,17 +39,25 @@ public final class IntegrationResources: Sendable {
     /// (unknown, MySQL…) throws a one-line error: ask in `register`, so it stops Shuttle at start.
     public func database(_ name: String? = nil) throws -> DatabasePool {
         let configuration = try DatabaseConfiguration.named(name, environment: environment.variables, appRoot: appRoot)
-        return pools.withLock { pools in
-            if let pool = pools.first(where: { $0.configuration.connectionName == configuration.connectionName }) { return pool }
+        return try pools.withLock { pools in
+            if let pool = pools.all.first(where: { $0.configuration.connectionName == configuration.connectionName }) { return pool }
+            // A pool made after shutdown would never be closed.
+            if pools.closed {
+                throw DatabaseError(kind: .closed, message: "database connection '\(configuration.connectionName)' asked for after shutdown")
+            }
             let pool = DatabasePool(configuration: configuration, size: poolSize)
-            pools.append(pool)
+            pools.all.append(pool)
             return pool
         }
     }
 
     /// Closes every pool, in the order they were made; each waits for its leases to come back.
     package func closeDatabases() async {
-        for pool in pools.withLock({ $0 }) {
+        let all = pools.withLock { pools in
+            pools.closed = true
+            return pools.all
+        }
+        for pool in all {
             await pool.close()
             logger.debug("database pool closed", metadata: ["connection": "\(pool.configuration.connectionName)"])
         }
