@@ -54,7 +54,7 @@ let package = Package(
                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPSerialization",
+        .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 5. One app's queue, connected from its configuration; integrations plug in here.
