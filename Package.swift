@@ -82,5 +82,9 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "LaravelQueueTestingTests", dependencies: [
+            "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
     ]
 )
