@@ -16,6 +16,9 @@ import Synchronization
 /// It follows the scripts' effects, not their bytes over the wire: the reserved copy a pop makes is Shuttle's
 /// JSON writer output (`Payload.withAttempts`), not cjson's re-encoding, so for payloads cjson rewrites
 /// (escaped slashes, `{}`, big numbers) the reserved bytes differ from Redis' — rules and counts do not.
+/// Two consequences: members of equal score sort by those bytes (as in Redis), so reservations made in the
+/// same second may migrate back in another order than on Redis; and an element Shuttle cannot decode or
+/// re-encode is quarantined rather than reported in `PopResult.undecodable`.
 public final class InMemoryQueue: QueueDriver {
     public let connectionName: String
     public let defaultQueue: String
