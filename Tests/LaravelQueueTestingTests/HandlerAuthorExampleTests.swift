@@ -69,7 +69,7 @@ final class HandlerAuthorExampleTests: XCTestCase {
         let failed = InMemoryFailedJobProvider()
         let mailer = Mailer()
         var registry = JobRegistry()
-        registry.register(SendInvoice.phpClass, SendInvoice(mailer: mailer))
+        try registry.register(SendInvoice.phpClass, SendInvoice(mailer: mailer))
         var options = WorkerOptions()
         options.stopWhenEmpty = true
         options.memory = 0  // no --memory limit: the test process is not a lean worker

@@ -38,7 +38,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         let handler = blockingHandler(gate)
         try await bed.push(value: 1)
         try await bed.push(value: 2)
-        let worker = bed.worker(TestHandler.registry(handler))
+        let worker = bed.worker(try TestHandler.registry(handler))
         let run = bed.start(worker)
         await eventually("first job running") { handler.runs == 1 }
         worker.stop()
@@ -59,7 +59,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         let handler = blockingHandler(gate)
         try await bed.push(value: 1)
         try await bed.push(value: 2)
-        let run = bed.start(bed.worker(TestHandler.registry(handler)))
+        let run = bed.start(bed.worker(try TestHandler.registry(handler)))
         await eventually("first job running") { handler.runs == 1 }
         let unchanged = await isFinished(run, within: .milliseconds(200))
         XCTAssertFalse(unchanged, "the value read at start does not stop it")
@@ -81,7 +81,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         try await bed.cache.forever("illuminate:queue:paused:redis:emails", .bool(true))
         try await bed.push(queue: "emails", value: 1)
         try await bed.push(queue: "default", value: 2)
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(queues: ["emails", "default"]), version: LaravelVersion(12, 40))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(queues: ["emails", "default"]), version: LaravelVersion(12, 40))
         let run = bed.start(worker)
         await eventually("default job done") { order.all == [2] }
         try await Task.sleep(for: .milliseconds(300))
@@ -96,7 +96,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
     func testPauseAndResume() async throws {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler()
-        let worker = bed.worker(TestHandler.registry(handler))
+        let worker = bed.worker(try TestHandler.registry(handler))
         worker.pause()
         let run = bed.start(worker)
         try await bed.push()
@@ -113,7 +113,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler()
         for i in 1...5 { try await bed.push(value: i) }
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2, maxJobs: 3)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2, maxJobs: 3)).run()
         XCTAssertEqual(exit, .stopped(reason: "max jobs"))
         XCTAssertEqual(handler.runs, 3)
         XCTAssertEqual(bed.ready().count, 2)
@@ -127,12 +127,12 @@ final class InMemoryWorkerControlTests: XCTestCase {
         try await bed.push(value: 2)
         var options = WorkerOptions.test()
         options.once = true
-        let exit = await bed.worker(TestHandler.registry(handler), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: options).run()
         XCTAssertEqual(exit, .stopped(reason: "once"))
         XCTAssertEqual(handler.runs, 1)
         XCTAssertEqual(bed.ready().count, 1)
-        _ = await bed.worker(TestHandler.registry(handler), options: options).run()
-        let idle = await bed.worker(TestHandler.registry(handler), options: options).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: options).run()
+        let idle = await bed.worker(try TestHandler.registry(handler), options: options).run()
         XCTAssertEqual(idle, .stopped(reason: "once"), "nothing to run: one --sleep, then out")
         XCTAssertEqual(handler.runs, 2)
     }
@@ -146,7 +146,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         }
         try await bed.push(options: JobOptions(maxTries: 3))
         try await bed.queue.later(try InMemoryWorkerBed.payload(value: 2), availableAt: bed.clock.now)
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 3, "the released job twice, the due delayed one once")
         let sizes = try await bed.queue.sizes()
@@ -160,7 +160,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
         let gate = Gate()
         let handler = blockingHandler(gate, order: order)
         for v in [1, 2, 3] { try await bed.push(queue: "low", value: v) }
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(queues: ["high", "low"], stopWhenEmpty: true))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(queues: ["high", "low"], stopWhenEmpty: true))
         let run = bed.start(worker)
         await eventually("low job 1 running") { order.all == [1] }
         for v in [10, 11] { try await bed.push(queue: "high", value: v) }
@@ -174,7 +174,7 @@ final class InMemoryWorkerControlTests: XCTestCase {
     func testABlockedWorkerWakesOnAPush() async throws {
         let bed = InMemoryWorkerBed(blockFor: 5)
         let handler = TestHandler()
-        let worker = bed.worker(TestHandler.registry(handler))
+        let worker = bed.worker(try TestHandler.registry(handler))
         let run = bed.start(worker)
         try await Task.sleep(for: .milliseconds(300))  // idle, inside its 5 s wait
         let pushed = ContinuousClock.now

@@ -26,7 +26,7 @@ final class InMemoryWorkerHandBackTests: XCTestCase {
         let handler = TestHandler()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         let known = try await bed.push()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2))
         let run = bed.start(worker)
         await eventually("known job done and foreign one handed back") {
             bed.events.deleted.count == 1 && bed.events.handedBack.count >= 1
@@ -47,7 +47,7 @@ final class InMemoryWorkerHandBackTests: XCTestCase {
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         var options = WorkerOptions.test(stopWhenEmpty: true)
         options.handBackTo = "php"
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: options).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         XCTAssertTrue(bed.ready().isEmpty)
         XCTAssertEqual(bed.ready("php"), [foreign.rawBytes])
@@ -63,7 +63,7 @@ final class InMemoryWorkerHandBackTests: XCTestCase {
         let notUTF8: [UInt8] = [0x7B, 0xFF, 0xFE, 0x7D]
         let noAttempts = Array(#"{"uuid":"b9d1f0c4-0000-4000-8000-000000000001","job":"App\\Jobs\\X"}"#.utf8)
         for element in [notJSON, notUTF8, noAttempts] { bed.queue.appendUnchecked(element) }
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
 
         let rows = try await bed.failedJobs()
@@ -91,7 +91,7 @@ final class InMemoryWorkerHandBackTests: XCTestCase {
         let element = Array("left behind".utf8)
         for _ in 0..<2 {
             bed.queue.appendToQuarantine(element)
-            _ = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+            _ = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
             let left = try await bed.queue.quarantined()
             XCTAssertTrue(left.isEmpty)
         }
@@ -108,7 +108,7 @@ final class InMemoryWorkerHandBackTests: XCTestCase {
         bed.queue.appendUnchecked(Array("garbage".utf8))
         var services = bed.services()
         services.failer = UnreachableFailer()
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: services).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: services).run()
 
         XCTAssertEqual(handler.runs, 1)
         XCTAssertEqual(handler.failedCalls, 0, "not failed for good while unrecorded")

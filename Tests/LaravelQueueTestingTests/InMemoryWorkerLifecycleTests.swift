@@ -22,7 +22,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
             XCTAssertEqual(context.job.queue, "default")
         }
         let payload = try await bed.push(value: 42)
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
 
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 1)
@@ -39,7 +39,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 4, backoff: "10,60"))
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(tries: 1, backoff: "5"))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(tries: 1, backoff: "5"))
         let run = bed.start(worker)
 
         var lastMember: [UInt8] = []
@@ -77,7 +77,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
             let handler = TestHandler { _ in throw TestFailure() }
             let payload = try InMemoryWorkerBed.payload(options: JobOptions(maxTries: 2), delay: delay, version: version)
             try await bed.queue.push(payload)  // as if migrated from the delayed set after its 40 s
-            let worker = bed.worker(TestHandler.registry(handler), options: .test(backoff: "3"), version: version)
+            let worker = bed.worker(try TestHandler.registry(handler), options: .test(backoff: "3"), version: version)
             let run = bed.start(worker)
             await eventually("release") { bed.events.released.count == 1 }
             worker.stop()
@@ -94,7 +94,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
             throw JobException("App\\Exceptions\\PaymentDeclined", "card refused", file: "/app/Jobs/Charge.php", line: 31)
         }
         let payload = try await bed.push("App\\Jobs\\Charge")
-        let worker = bed.worker(TestHandler.registry(handler, for: "App\\Jobs\\Charge"), options: .test(tries: 3))
+        let worker = bed.worker(try TestHandler.registry(handler, for: "App\\Jobs\\Charge"), options: .test(tries: 3))
         let run = bed.start(worker)
         await eventually("failure") { bed.events.failed.count == 1 }
         worker.stop()
@@ -118,7 +118,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in throw TestFailure(message: "disk full") }
         try await bed.push()
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map(\.exception), ["RuntimeException: disk full in shuttle:0\nStack trace:\n#0 {main}"])
     }
@@ -134,7 +134,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
             let handler = TestHandler()
             let exhausted = try Self.withAttempts(try InMemoryWorkerBed.payload(options: JobOptions(maxTries: 3), version: version), 3)
             try await bed.queue.push(exhausted)  // a 4th attempt
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(tries: 0, stopWhenEmpty: true), version: version).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(tries: 0, stopWhenEmpty: true), version: version).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"))
             XCTAssertEqual(handler.runs, 0, "\(version)")
             XCTAssertEqual(handler.failedCalls, 1)
@@ -152,7 +152,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
             let bed = InMemoryWorkerBed()
             let handler = TestHandler { context in if context.attempts < 6 { throw TestFailure() } }
             try await bed.push(options: JobOptions(maxTries: maxTries))
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(tries: workerTries, stopWhenEmpty: true)).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(tries: workerTries, stopWhenEmpty: true)).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"))
             XCTAssertEqual(handler.runs, 6)
             XCTAssertEqual(bed.events.released.count, 5)
@@ -167,7 +167,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { context in if context.attempts < 4 { throw TestFailure() } }
         try await bed.push(options: JobOptions(maxTries: 1, retryUntil: bed.clock.now + 60))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(handler.runs, 4, "retryUntil ahead: attempts beyond maxTries run")
         let rows = try await bed.failedJobs()
         XCTAssertTrue(rows.isEmpty)
@@ -175,7 +175,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let reached = InMemoryWorkerBed()
         let thrower = TestHandler { _ in throw TestFailure() }
         try await reached.push(options: JobOptions(maxTries: 0, retryUntil: reached.clock.now))
-        _ = await reached.worker(TestHandler.registry(thrower), options: .test(stopWhenEmpty: true)).run()
+        _ = await reached.worker(try TestHandler.registry(thrower), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(thrower.runs, 1, "now ≤ retryUntil runs; the exception then fails it")
         let reachedRows = try await reached.failedJobs()
         XCTAssertEqual(reachedRows.count, 1)
@@ -184,7 +184,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let past = InMemoryWorkerBed()
         let never = TestHandler()
         try await past.push(options: JobOptions(maxTries: 5, retryUntil: past.clock.now - 1))
-        _ = await past.worker(TestHandler.registry(never), options: .test(stopWhenEmpty: true)).run()
+        _ = await past.worker(try TestHandler.registry(never), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(never.runs, 0)
         let pastRows = try await past.failedJobs()
         XCTAssertEqual(pastRows.map { $0.exception.hasPrefix("Illuminate\\Queue\\MaxAttemptsExceededException: App\\Jobs\\TestJob has been attempted too many times.") }, [true])
@@ -196,9 +196,9 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let deleter = TestHandler { context in context.delete(); throw TestFailure() }
         let failer = TestHandler { $0.fail() }
         var registry = JobRegistry()
-        registry.register("App\\Jobs\\Releases", releaser)
-        registry.register("App\\Jobs\\Deletes", deleter)
-        registry.register("App\\Jobs\\Fails", failer)
+        try registry.register("App\\Jobs\\Releases", releaser)
+        try registry.register("App\\Jobs\\Deletes", deleter)
+        try registry.register("App\\Jobs\\Fails", failer)
         let released = try await bed.push("App\\Jobs\\Releases", options: JobOptions(maxTries: 5))
         try await bed.push("App\\Jobs\\Deletes", options: JobOptions(maxTries: 5))
         let failed = try await bed.push("App\\Jobs\\Fails", options: JobOptions(maxTries: 5))
@@ -222,7 +222,7 @@ final class InMemoryWorkerLifecycleTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in throw TestFailure() }
         try await bed.push()
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: bed.services(failer: false)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: bed.services(failer: false)).run()
         XCTAssertEqual(handler.failedCalls, 1)
         XCTAssertTrue(bed.reserved().isEmpty, "like Laravel's null failer")
         let rows = try await bed.failedJobs()

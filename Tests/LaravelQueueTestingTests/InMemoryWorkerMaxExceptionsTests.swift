@@ -13,7 +13,7 @@ final class InMemoryWorkerMaxExceptionsTests: XCTestCase {
         let handler = TestHandler { _ in throw TestFailure() }
         // A backoff the test clock must pass: each retry waits until the test has looked at the counter.
         let payload = try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 3, backoff: "10"))
-        let worker = bed.worker(TestHandler.registry(handler))
+        let worker = bed.worker(try TestHandler.registry(handler))
         let run = bed.start(worker)
 
         for exceptions in 1...2 {
@@ -38,7 +38,7 @@ final class InMemoryWorkerMaxExceptionsTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 2, backoff: "86400"))
-        let worker = bed.worker(TestHandler.registry(handler))
+        let worker = bed.worker(try TestHandler.registry(handler))
         let run = bed.start(worker)
         await eventually("first release") { bed.events.released.count == 1 }
         bed.clock.advance(86_400)
@@ -56,7 +56,7 @@ final class InMemoryWorkerMaxExceptionsTests: XCTestCase {
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 2))
         try await bed.cache.put(counterKey(payload.uuid), .int(1), seconds: 86_400)
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(handler.runs, 1)
         XCTAssertEqual(bed.events.released.count, 0)
         let rows = try await bed.failedJobs()
@@ -67,7 +67,7 @@ final class InMemoryWorkerMaxExceptionsTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { context in if context.attempts < 3 { throw TestFailure() } }
         try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 1))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: bed.services(cache: false)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true), services: bed.services(cache: false)).run()
         XCTAssertEqual(handler.runs, 3, "Laravel skips the rule when the worker has no cache")
         let rows = try await bed.failedJobs()
         XCTAssertTrue(rows.isEmpty)
@@ -78,7 +78,7 @@ final class InMemoryWorkerMaxExceptionsTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
         try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 1, timeout: 1))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map { $0.exception.hasPrefix("Illuminate\\Queue\\TimeoutExceededException") }, [true])
     }

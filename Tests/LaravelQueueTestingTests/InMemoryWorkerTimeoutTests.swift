@@ -16,7 +16,7 @@ final class InMemoryWorkerTimeoutTests: XCTestCase {
             do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.withLock { $0 += 1 }; throw error }
         }
         let payload = try await bed.push(options: JobOptions(maxTries: 3))
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(timeout: 1))  // --timeout=1
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(timeout: 1))  // --timeout=1
         let run = bed.start(worker)
         await eventually("first attempt timed out") { worker.jobsProcessed == 1 }
 
@@ -48,7 +48,7 @@ final class InMemoryWorkerTimeoutTests: XCTestCase {
             let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
             let payload = try InMemoryWorkerBed.payload(options: JobOptions(maxTries: 5, failOnTimeout: true, timeout: 1), version: version)
             try await bed.queue.push(payload)
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(timeout: 0, stopWhenEmpty: true), version: version).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(timeout: 0, stopWhenEmpty: true), version: version).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"), "payload timeout 1 wins over --timeout=0")
             let rows = try await bed.failedJobs()
             XCTAssertEqual(rows.map(\.exception), [text], "\(version)")
@@ -62,7 +62,7 @@ final class InMemoryWorkerTimeoutTests: XCTestCase {
         let bed = InMemoryWorkerBed()
         let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
         try await bed.push(options: JobOptions(timeout: 1))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(tries: 1, stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(tries: 1, stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map { $0.exception.hasPrefix("Illuminate\\Queue\\TimeoutExceededException: App\\Jobs\\TestJob has timed out.") }, [true])
     }
@@ -75,7 +75,7 @@ final class InMemoryWorkerTimeoutTests: XCTestCase {
         try await bed.push(options: JobOptions(maxTries: 3, timeout: 1))
         try await bed.push(value: 2)
         let started = ContinuousClock.now
-        let exit = await bed.worker(TestHandler.registry(handler), timeoutGrace: .milliseconds(200)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), timeoutGrace: .milliseconds(200)).run()
         gate.open()
 
         XCTAssertEqual(exit, .stuckJob)

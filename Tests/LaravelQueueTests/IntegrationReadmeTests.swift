@@ -11,8 +11,7 @@ import TestSupport
 import XCTest
 
 /// README.md's "Adding an integration", followed to the letter: its example integration registers through the
-/// host `shuttle work` uses and runs on a real worker, and its tests pass (on the test Redis in place of the
-/// in-memory queue, which has the same contract).
+/// host `shuttle work` uses and runs on a real worker, and its tests pass as written, on the in-memory queue.
 final class IntegrationReadmeTests: XCTestCase {
     private var bed: WorkerTestBed!
 
@@ -60,7 +59,7 @@ final class IntegrationReadmeTests: XCTestCase {
         XCTAssertTrue(try resources.database().status.isClosed, "the host closed the pool it lent")
     }
 
-    // The README's tests, with the test Redis for the in-memory queue.
+    // The README's tests, as written.
 
     func testTheProbeFailsTheAttemptsItIsToldTo() async throws {
         let probe = ProbeJob(redis: nil, workerName: "shuttle:test")
@@ -75,7 +74,7 @@ final class IntegrationReadmeTests: XCTestCase {
     func testTheWorkerRunsTheIntegrationsJobs() async throws {
         let resources = IntegrationResources(environment: LaravelEnvironment(), logger: Logger(label: "test"))
         let host = try await IntegrationHost([ProbeIntegration()], resources: resources)
-        let queue = bed.queue
+        let queue = InMemoryQueue()
         _ = try await Dispatcher().dispatch(ProbeDispatch().pendingJob(count: 3), on: queue)
         var options = WorkerOptions()
         options.stopWhenEmpty = true
