@@ -19,57 +19,58 @@ final class WorkerHandBackTests: XCTestCase {
         return bed
     }
 
-    func testUnregisteredJobGoesBackWithItsOriginalBytesWhileKnownJobsRun() async throws {
+    /// Selective reservation: a class Shuttle does not run is never reserved; it stays where it is, for PHP.
+    func testUnregisteredJobStaysInPlaceForPHPWhileKnownJobsRun() async throws {
         let bed = try await makeBed()
         let handler = TestHandler()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         let known = try await bed.push()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2))
-        let run = bed.start(worker)
-        await eventually("known job done and foreign one handed back") {
-            bed.events.deleted.count == 1 && bed.events.handedBack.count >= 1
-        }
-        worker.stop()
-        _ = await run.value
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2, stopWhenEmpty: true))
+        let exit = await worker.run()
 
+        XCTAssertEqual(exit, .stopped(reason: "queue empty"), "a window with none of Shuttle's jobs counts as empty")
         XCTAssertEqual(handler.runs, 1)
         XCTAssertEqual(bed.events.deleted.first?.uuid, known.uuid)
+        XCTAssertTrue(bed.events.handedBack.isEmpty)
         let ready = try await bed.ready(), reserved = try await bed.reserved()
-        XCTAssertEqual(ready, [foreign.rawBytes], "original bytes: attempts unspent, not the cjson copy")
+        XCTAssertEqual(ready, [foreign.rawBytes], "original bytes: attempts unspent, never reserved")
         XCTAssertTrue(reserved.isEmpty)
+        let tokens = try await bed.redis.send(RedisCommand("LLEN", [.key("queues:default:notify")])).int
+        XCTAssertEqual(tokens, 1, "PHP's job keeps its notify token")
         let rows = try await bed.failedJobs()
         XCTAssertTrue(rows.isEmpty)
     }
 
-    /// With only foreign jobs waiting the worker must not spin: it backs off (1 s, 2 s, …) between rounds.
-    func testOnlyForeignJobsWaitingMakesTheWorkerBackOff() async throws {
+    /// With only PHP's jobs waiting the worker neither spins nor touches them: each round is one scan.
+    func testOnlyForeignJobsWaitingAreLeftAloneWithoutSpinning() async throws {
         let bed = try await makeBed()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
-        let worker = bed.worker(TestHandler.registry(TestHandler()), options: .test())
+        let worker = bed.worker(try TestHandler.registry(TestHandler()), options: .test())
         let run = bed.start(worker)
-        try await Task.sleep(for: .milliseconds(2500))
+        try await Task.sleep(for: .milliseconds(500))
         worker.stop()
         _ = await run.value
 
-        // Rounds at about 0 s, 1 s and 3 s; a worker without backoff would pop it every --sleep (50 ms).
-        let rounds = bed.events.handedBack.count
-        XCTAssertGreaterThanOrEqual(rounds, 1)
-        XCTAssertLessThanOrEqual(rounds, 4, "hand-back rounds in 2.5 s")
+        XCTAssertTrue(bed.events.handedBack.isEmpty)
         let ready = try await bed.ready()
         XCTAssertEqual(ready, [foreign.rawBytes])
         XCTAssertEqual(Payload.attempts(of: ready.first ?? []), 0)
+        let tokens = try await bed.redis.send(RedisCommand("LLEN", [.key("queues:default:notify")])).int
+        XCTAssertEqual(tokens, 1, "no BLPOP or pop took PHP's token")
     }
 
-    func testHandBackToAnotherQueueAppendsThere() async throws {
+    /// Router mode: what Shuttle does not run goes to the tail of `--hand-back-to` untouched, with a token.
+    func testRouterForwardsToAnotherQueueWithAToken() async throws {
         let bed = try await makeBed()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         var options = WorkerOptions.test(stopWhenEmpty: true)
         options.handBackTo = "php"
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: options).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         let here = try await bed.ready(), there = try await bed.ready("php")
         XCTAssertTrue(here.isEmpty)
         XCTAssertEqual(there, [foreign.rawBytes])
+        XCTAssertEqual(bed.events.routed, [foreign.rawBytes])
         let notify = try await bed.redis.send(RedisCommand("LLEN", [.key("queues:php:notify")])).int
         XCTAssertEqual(notify, 1, "a notify token wakes a blocked PHP worker")
     }
@@ -80,11 +81,12 @@ final class WorkerHandBackTests: XCTestCase {
         let bed = try await makeBed()
         let notJSON = Array("definitely not json".utf8)
         let notUTF8: [UInt8] = [0x7B, 0xFF, 0xFE, 0x7D]
-        let noAttempts = Array(#"{"uuid":"b9d1f0c4-0000-4000-8000-000000000001","job":"App\\Jobs\\X"}"#.utf8)
+        // Shuttle's class without a numeric attempts: PHP's would be left to PHP.
+        let noAttempts = Array(#"{"uuid":"b9d1f0c4-0000-4000-8000-000000000001","job":"App\\Jobs\\TestJob"}"#.utf8)
         for element in [notJSON, notUTF8, noAttempts] {
             _ = try await bed.redis.send(.rpush("queues:default", element))
         }
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
 
         let rows = try await bed.failedJobs()
@@ -113,7 +115,7 @@ final class WorkerHandBackTests: XCTestCase {
         let element = Array("left behind".utf8)
         for _ in 0..<2 {
             _ = try await bed.redis.send(.rpush("queues:default:shuttle-quarantine", element))
-            _ = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+            _ = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
             let left = try await bed.queue.quarantined()
             XCTAssertTrue(left.isEmpty)
         }
@@ -131,7 +133,7 @@ final class WorkerHandBackTests: XCTestCase {
         _ = try await bed.redis.send(.rpush("queues:default", Array("garbage".utf8)))
         var services = bed.services()
         services.failer = broken
-        let worker = Worker(queue: bed.queue, registry: TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
+        let worker = Worker(queue: bed.queue, registry: try TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
                             services: services, maintenanceInterval: .milliseconds(50))
         _ = await worker.run()
 

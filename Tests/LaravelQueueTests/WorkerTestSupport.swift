@@ -159,6 +159,7 @@ final class EventRecorder: JobMiddleware {
         all.compactMap { if case .failed(let job, let text) = $0 { return (job, text) } else { return nil } }
     }
     var deleted: [RedisJob] { all.compactMap { if case .deleted(let job) = $0 { return job } else { return nil } } }
+    var routed: [[UInt8]] { all.flatMap { if case .routed(_, _, let p) = $0 { return p } else { return [] } } }
     var handedBack: [RedisJob] { all.compactMap { if case .handedBack(let job, _) = $0 { return job } else { return nil } } }
     var reservedJobs: [RedisJob] { all.compactMap { if case .reserved(let job) = $0 { return job } else { return nil } } }
 }
@@ -186,9 +187,9 @@ final class TestHandler: JobHandler {
     var failedCalls: Int { counts.withLock { $0.failedCalls } }
     var failedErrors: [String] { counts.withLock { $0.failedErrors } }
 
-    static func registry(_ handler: TestHandler, for phpClass: String = "App\\Jobs\\TestJob") -> JobRegistry {
+    static func registry(_ handler: TestHandler, for phpClass: String = "App\\Jobs\\TestJob") throws -> JobRegistry {
         var r = JobRegistry()
-        r.register(phpClass, handler)
+        try r.register(phpClass, handler)
         return r
     }
 }

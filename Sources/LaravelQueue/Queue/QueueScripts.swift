@@ -55,7 +55,8 @@ enum QueueScripts {
         """)
 
     /// The job class of a list element, as the worker dispatches on it (`data.commandName`, else `job`),
-    /// lower-cased and without a leading `\`, as `JobRegistry` keys it; nil when it has none.
+    /// lower-cased and without a leading `\`, as `JobRegistry` keys it; nil when it has none. The second
+    /// result is true when the element is not a JSON object at all.
     ///
     /// Fast path without decoding: when the element holds exactly one `"commandName":"` key (preceded by `{` or
     /// `,`, so it is a key and not text inside a string, where every quote is escaped) whose value has only
@@ -78,18 +79,19 @@ enum QueueScripts {
               end)
               if plain and string.sub(raw, -1) ~= '\\' then
                 if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
-                return string.lower(name)
+                return string.lower(name), false
               end
             end
           end
           local ok, decoded = pcall(cjson.decode, job)
-          if not ok or type(decoded) ~= 'table' then return nil end
+          if not ok or type(decoded) ~= 'table' then return nil, true end
           local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
           if type(name) ~= 'string' then name = decoded['job'] end
-          if type(name) ~= 'string' then return nil end
+          if type(name) ~= 'string' then return nil, false end
           if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
-          return string.lower(name)
+          return string.lower(name), false
         end
+        -- Laravel's pop: attempts + 1 through cjson; nil when its pop would lose the element.
         local function reservedCopy(job)
           local ok, decoded = pcall(cjson.decode, job)
           if ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil then
@@ -100,17 +102,24 @@ enum QueueScripts {
           end
           return nil
         end
+        local function reservable(job)
+          local ok, decoded = pcall(cjson.decode, job)
+          return ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil
+        end
         local wanted = {}
         for i = 4, #ARGV do wanted[ARGV[i]] = true end
+
         """#
 
-    /// KEYS: ready, reserved, notify · ARGV: reservation expiry, how many, window, classes…
+    /// KEYS: ready, reserved, notify, quarantine · ARGV: reservation expiry, how many, window, classes…
     ///
     /// Selective reservation, for a queue shared with PHP workers: among the first `window` elements, reserves
     /// up to `how many` whose class is one of `classes`, each exactly as Laravel's pop (removed from the list,
-    /// attempts + 1 in the reserved copy, ZADD at the expiry, one notify token). Every other element stays where
-    /// it is, in its order, for PHP. An element that cannot be re-encoded is left for PHP too (it is PHP's to
-    /// fail). Reply: flat pairs [original, reserved], then how many elements were passed over (left for PHP).
+    /// attempts + 1 in the reserved copy, ZADD at the expiry, one notify token). PHP's jobs stay where they are,
+    /// in their order. An element that is not JSON, or one of Shuttle's classes that Laravel's pop would lose,
+    /// moves to quarantine as in `pop` (it is nobody's job to run, and PHP's pop would drop it).
+    /// Reply: flat triples [original, reserved-or-false, 0 reserved / 1 quarantined], then how many elements
+    /// were passed over (left for PHP).
     static let popSelected = RedisScript(classOf + """
         local out = {}
         local n = tonumber(ARGV[2])
@@ -124,15 +133,24 @@ enum QueueScripts {
           if #items == 0 then break end
           for _, job in ipairs(items) do
             scanned = scanned + 1
+            local class, notJSON = classOf(job)
             local reserved = nil
-            if wanted[classOf(job)] then reserved = reservedCopy(job) end
+            if wanted[class] then reserved = reservedCopy(job) end
             if reserved then
               redis.call('lrem', KEYS[1], 1, job)
               redis.call('zadd', KEYS[2], ARGV[1], reserved)
               redis.call('lpop', KEYS[3])
               out[#out + 1] = job
               out[#out + 1] = reserved
+              out[#out + 1] = 0
               taken = taken + 1
+            elseif notJSON or wanted[class] then
+              redis.call('lrem', KEYS[1], 1, job)
+              redis.call('rpush', KEYS[4], job)
+              redis.call('lpop', KEYS[3])
+              out[#out + 1] = job
+              out[#out + 1] = false
+              out[#out + 1] = 1
             else
               pos = pos + 1
             end
@@ -148,36 +166,35 @@ enum QueueScripts {
     /// Router mode (Shuttle alone reads this queue): takes up to `batch` elements from the head in order; those
     /// of `classes` are reserved as Laravel's pop does (while slots remain: the first one beyond stops the
     /// batch, still at the head), the rest go to the target queue's tail with their original bytes and a notify
-    /// token each, in their order, attempts unspent. An element that is not a job moves to quarantine, as in `pop`.
-    /// Reply: flat triples [original, reserved-or-false, 0 reserved / 1 quarantined / 2 routed].
+    /// token each, in their order, attempts unspent. An element Laravel's pop would lose moves to quarantine,
+    /// as in `pop`. Reply: flat triples [original, reserved-or-false, 0 reserved / 1 quarantined / 2 routed].
     static let route = RedisScript(classOf + """
         local out = {}
         local slots = tonumber(ARGV[2])
         local batch = redis.call('lrange', KEYS[1], 0, tonumber(ARGV[3]) - 1)
-        local taken, routed = 0, {}
+        local routed = {}
         local consumed = 0
         for _, job in ipairs(batch) do
-          local class = classOf(job)
-          local reserved = nil
-          if class == nil or wanted[class] then reserved = reservedCopy(job) end
-          if reserved and wanted[class] then
+          local class, notJSON = classOf(job)
+          local flag, reserved = 2, false
+          if wanted[class] then
+            reserved = reservedCopy(job)
+            if reserved then flag = 0 else flag = 1; reserved = false end
+          elseif notJSON or not reservable(job) then
+            flag = 1
+          end
+          if flag == 0 then
             if slots <= 0 then break end
             slots = slots - 1
             redis.call('zadd', KEYS[2], ARGV[1], reserved)
-            out[#out + 1] = job
-            out[#out + 1] = reserved
-            out[#out + 1] = 0
-          elseif reserved == nil and (class == nil or wanted[class]) then
+          elseif flag == 1 then
             redis.call('rpush', KEYS[4], job)
-            out[#out + 1] = job
-            out[#out + 1] = false
-            out[#out + 1] = 1
           else
             routed[#routed + 1] = job
-            out[#out + 1] = job
-            out[#out + 1] = false
-            out[#out + 1] = 2
           end
+          out[#out + 1] = job
+          out[#out + 1] = reserved
+          out[#out + 1] = flag
           consumed = consumed + 1
         end
         if consumed > 0 then

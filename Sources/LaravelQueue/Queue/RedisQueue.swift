@@ -170,18 +170,10 @@ public final class RedisQueue: QueueDriver {
         guard count > 0, !classes.isEmpty else { return PopResult() }
         let expiry = String(now + retryAfter)
         let reply = try await redis.evaluate(
-            QueueScripts.popSelected, keys: [k.ready, k.reserved, k.notify],
+            QueueScripts.popSelected, keys: [k.ready, k.reserved, k.notify, k.quarantine],
             arguments: [.value(expiry), .value(String(count)), .value(String(max(1, window)))] + classes.map { .value($0) })
-        var result = PopResult()
-        let items = reply.array ?? []
-        let reservedAt = ContinuousClock.now
-        var i = 0
-        while i + 1 < items.count {
-            defer { i += 2 }
-            guard let raw = items[i].bytes, let reserved = items[i + 1].bytes else { continue }
-            append(raw: raw, reserved: reserved, queue: k.name, reservedAt: reservedAt, to: &result)
-        }
-        result.passedOver = items.last?.int ?? 0
+        var result = decodePop(reply, queue: k.name)
+        result.passedOver = reply.array?.last?.int ?? 0
         return result
     }
 
@@ -211,9 +203,7 @@ public final class RedisQueue: QueueDriver {
                 continue
             }
             if items[i + 2].int == 1 {
-                result.quarantined.append(QuarantinedElement(
-                    queue: queue, bytes: raw,
-                    reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it."))
+                result.quarantined.append(QuarantinedElement(queue: queue, bytes: raw))
                 continue
             }
             guard let reserved = items[i + 1].bytes else { continue }
@@ -294,9 +284,7 @@ public final class RedisQueue: QueueDriver {
     public func quarantined(queue: String? = nil) async throws -> [QuarantinedElement] {
         let k = keys(queue)
         let reply = try await redis.send(RedisCommand("LRANGE", [.key(k.quarantine), .value("0"), .value("-1")]))
-        return (reply.array ?? []).compactMap { $0.bytes }.map {
-            QuarantinedElement(queue: k.name, bytes: $0, reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it.")
-        }
+        return (reply.array ?? []).compactMap { $0.bytes }.map { QuarantinedElement(queue: k.name, bytes: $0) }
     }
 
     // MARK: Inspecting
@@ -335,4 +323,12 @@ public struct UndecodableJob: Sendable {
     public let rawBody: [UInt8]
     public let reserved: [UInt8]
     public let reason: String
+
+    /// Public so drivers outside the core can report one.
+    public init(queue: String, rawBody: [UInt8], reserved: [UInt8], reason: String) {
+        self.queue = queue
+        self.rawBody = rawBody
+        self.reserved = reserved
+        self.reason = reason
+    }
 }
