@@ -1,3 +1,4 @@
+import Digests
 import PHPSerialization
 /// XXH3 128-bit (seed 0, default secret): PHP's `hash('xxh128', …)`, which Laravel 12.54+ applies to a
 /// unique job's `displayName()` in its lock key. Written from the XXH3 specification; scalar only, as
@@ -6,7 +7,7 @@ package enum XXH3 {
     /// Lowercase hex of the canonical (big-endian high, then low) form, as `hash()` prints it.
     package static func hash128Hex(_ input: [UInt8]) -> String {
         let (low, high) = hash128(input)
-        return hex(high) + hex(low)
+        return Hex.string(high) + Hex.string(low)
     }
 
     static func hash128(_ input: [UInt8]) -> (low: UInt64, high: UInt64) {
@@ -213,10 +214,5 @@ package enum XXH3 {
 
     private static func read64(_ p: [UInt8], _ at: Int) -> UInt64 {
         (0..<8).reduce(UInt64(0)) { $0 | (UInt64(p[at + $1]) << (8 * UInt64($1))) }
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
