@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
 
         // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the
         //    one of each that the Redis client (EVALSHA names) and the PHP formats share.
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis", "Digests"], swiftSettings: strict),
         .target(name: "PHPSerialization", swiftSettings: strict),
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
-        .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests"], swiftSettings: strict),
+        .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests", "CXXHash"], swiftSettings: strict),
 
         // 3. The queue core: payloads, queue operations, the worker, failed jobs, caches, encrypter, dispatch,
         //    and the integration seam.
