@@ -17,7 +17,7 @@ struct AppOptions: ParsableArguments {
     @Option(name: .long, help: "The Laravel app's .env file (read first; the environment and flags override it).")
     var envFile: String?
 
-    @Option(name: .long, help: "The Laravel version to behave as (8 … 13, or e.g. 12.67). Default: SHUTTLE_LARAVEL_VERSION, else 12.")
+    @Option(name: .long, help: "The Laravel version to behave as (8 … 13, or e.g. 12.67). Default: SHUTTLE_LARAVEL_VERSION, else the app's composer.lock, else 12.")
     var laravel: String?
 
     @Flag(name: [.short, .long], help: "Log debug detail.")
@@ -29,7 +29,8 @@ struct AppOptions: ParsableArguments {
         if let laravel { overrides[LaravelVersion.variable] = laravel }
         let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
         let env = try LaravelEnvironment.load(envFile: path, overrides: overrides)
-        return try QueueConfiguration.resolve(env, connection: connection)
+        // The app's composer.lock sits beside its .env (the working directory's, by default).
+        return try QueueConfiguration.resolve(env, connection: connection, appRoot: appRoot ?? FileManager.default.currentDirectoryPath)
     }
 
     /// The app root: the .env file's directory (relative SQLite paths are taken from there, as Laravel does).
