@@ -27,10 +27,14 @@ struct AppOptions: ParsableArguments {
     func configuration(connection: String? = nil, overrides extra: [String: String] = [:]) throws -> QueueConfiguration {
         var overrides = extra
         if let laravel { overrides[LaravelVersion.variable] = laravel }
-        let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
-        let env = try LaravelEnvironment.load(envFile: path, overrides: overrides)
+        let env = try LaravelEnvironment.load(envFile: envFilePath, overrides: overrides)
         // The app's composer.lock sits beside its .env (the working directory's, by default).
         return try QueueConfiguration.resolve(env, connection: connection, appRoot: appRoot ?? FileManager.default.currentDirectoryPath)
+    }
+
+    /// The `.env` read: `--env-file`, else `./.env` when there is one.
+    var envFilePath: String? {
+        envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     }
 
     /// The app root: the .env file's directory (relative SQLite paths are taken from there, as Laravel does).
