@@ -55,6 +55,7 @@ struct AppOptions: ParsableArguments {
         let config = try configuration(connection: connection, overrides: overrides)
         let logger = logger()
         for warning in config.warnings { logger.warning("\(warning)") }
+        logger.debug("behaving as Laravel \(config.version)", metadata: ["from": "\(config.versionSource)"])
         // `make run` sets SHUTTLE_EMBEDDED_DATABASE: its SQLite file is Shuttle's own, so Shuttle makes its tables.
         let embedded = config.environment["SHUTTLE_EMBEDDED_DATABASE"].map { ["1", "true"].contains($0.lowercased()) } ?? false
         return try await QueueApplication.connect(config, appRoot: appRoot, embeddedDatabase: embedded, logger: logger)
