@@ -67,7 +67,7 @@ final class WorkerHandBackTests: XCTestCase {
         let handler = TestHandler()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         let known = try await bed.push()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 1))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 1))
         let run = bed.start(worker)
         await eventually("the job behind the foreign one done") { bed.events.deleted.count == 1 }
         worker.stop()
