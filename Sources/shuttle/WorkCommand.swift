@@ -11,8 +11,8 @@ import PHPFormats
 import ShuttleRuntime
 import ShuttleProbe
 
-/// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency` and
-/// `--hand-back-to`. Exit status as PHP's: 0 stopped, 12 memory limit, 1 a timed-out job that would not stop.
+/// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency`,
+/// `--hand-back-to` (router mode) and `--scan-window` (selective reservation). Exit status as PHP's: 0 stopped, 12 memory limit, 1 a timed-out job that would not stop.
 struct WorkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "work", abstract: "Process jobs from the queues, like queue:work.")
 
@@ -36,8 +36,9 @@ struct WorkCommand: AsyncParsableCommand {
     @Flag(help: "Process a single job and stop.") var once = false
     @Option(help: "The worker's name.") var name: String = "default"
     @Option(help: "Jobs run at once in this process.") var concurrency: Int = 1
-    @Option(help: "Where jobs Shuttle does not implement go (default: back to the head of their own queue).")
+    @Option(help: "Router mode: forward the jobs Shuttle does not run, untouched and in order, to this queue (for PHP workers). Default: take only Shuttle's own jobs and leave PHP's in place.")
     var handBackTo: String?
+    @Option(help: "How deep into a queue shared with PHP Shuttle looks for its own jobs.") var scanWindow: Int = 256
     @Option(help: "Database connections each pool the integrations use opens at most (default: SHUTTLE_DB_POOL, else --concurrency).")
     var dbPool: Int?
 
@@ -62,6 +63,7 @@ struct WorkCommand: AsyncParsableCommand {
             options.once = once
             options.concurrency = concurrency
             options.handBackTo = handBackTo
+            options.scanWindow = scanWindow
             try options.validate()
             _ = try WorkerOptions.parseBackoff(backoff)
             poolSize = try IntegrationHost.poolSize(dbPool, environment: config.environment, concurrency: concurrency)

@@ -59,6 +59,26 @@ final class WorkerHandBackTests: XCTestCase {
         XCTAssertEqual(tokens, 1, "no BLPOP or pop took PHP's token")
     }
 
+    /// A Shuttle job queued behind PHP's is reached in the window without moving PHP's: the foreign job stays
+    /// at the head, where PHP's next pop takes it.
+    func testJobBehindAForeignOneRunsAndTheForeignOneKeepsItsPlace() async throws {
+        let bed = try await makeBed()
+        let handler = TestHandler()
+        let foreign = try await bed.push("App\\Jobs\\PhpOnly")
+        let known = try await bed.push()
+        let later = try await bed.push("App\\Jobs\\PhpOnly")
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 1))
+        let run = bed.start(worker)
+        await eventually("the job behind the foreign one done") { bed.events.deleted.count == 1 }
+        worker.stop()
+        _ = await run.value
+
+        XCTAssertEqual(bed.events.deleted.first?.uuid, known.uuid)
+        XCTAssertTrue(bed.events.handedBack.isEmpty)
+        let ready = try await bed.ready()
+        XCTAssertEqual(ready, [foreign.rawBytes, later.rawBytes], "PHP's jobs in their order")
+    }
+
     /// Router mode: what Shuttle does not run goes to the tail of `--hand-back-to` untouched, with a token.
     func testRouterForwardsToAnotherQueueWithAToken() async throws {
         let bed = try await makeBed()

@@ -85,7 +85,7 @@ public final class Worker: Sendable {
     static let routeBatch = 256
 
     private func loop(processor: JobProcessor) async -> WorkerExit {
-        let classes = registry.registeredClasses
+        let classes = registry.normalizedClasses
         let signals = ControlSignals(services: services, connectionName: queue.connectionName, queues: queues, force: options.force)
         let quarantine = Quarantine(queue: queue, processor: processor, logger: logger)
         await signals.start()
