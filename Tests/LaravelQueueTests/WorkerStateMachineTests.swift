@@ -279,6 +279,43 @@ final class WorkerStateMachineTests: XCTestCase {
         XCTAssertEqual(m.tick(at(1.2, inFlight: 1)), .maintain, "the round ran a job: on to the next turn")
     }
 
+    // MARK: Sharing a queue with PHP
+
+    func testRouterForwardingIsProgressNeverABackOff() {
+        let (initial, first) = started(config(["pull", "low"]) { $0.concurrency = 4 })
+        var m = initial
+        XCTAssertEqual(first, .pop(queue: "pull", count: 4))
+        let routedOnly = Machine.PopOutcome(routed: 256, nonEmpty: true, exhausted: false)
+        XCTAssertEqual(m.popped(routedOnly, inFlight: 0), .nextTurn, "a full batch: the same queue again next turn, not `low`")
+        XCTAssertEqual(m.handBackBackoff, .zero)
+        XCTAssertEqual(m.tick(at(0.001)), .pop(queue: "pull", count: 4))
+        XCTAssertEqual(m.popped(Machine.PopOutcome(routed: 10, nonEmpty: true), inFlight: 0), .pop(queue: "low", count: 4))
+    }
+
+    func testStopWhenEmptyWaitsUntilTheRouterFoundTheSourceEmpty() {
+        let (initial, _) = started(config { $0.stopWhenEmpty = true })
+        var m = initial
+        XCTAssertEqual(m.popped(Machine.PopOutcome(routed: 3, nonEmpty: true), inFlight: 0), .nextTurn)
+        XCTAssertEqual(m.tick(at(1)), .maintain)
+        _ = m.maintained(restartRequested: false, pausedQueues: [], appDown: false)
+        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 0), .drain(.stopped(reason: "queue empty")))
+    }
+
+    /// PHP's jobs left in the window hold notify tokens: a BLPOP would return at once, so the worker sleeps.
+    func testAWindowOfPHPsJobsIdlesWithoutBlocking() {
+        let (initial, _) = started(config())
+        var m = initial
+        XCTAssertEqual(m.popped(Machine.PopOutcome(passedOver: 12), inFlight: 0), .idle(queue: "default", block: false))
+        _ = m.tick(at(0.1))
+        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 0), .idle(queue: "default", block: true))
+    }
+
+    func testAWindowOfPHPsJobsCountsAsEmptyForStopWhenEmpty() {
+        let (initial, _) = started(config { $0.stopWhenEmpty = true })
+        var m = initial
+        XCTAssertEqual(m.popped(Machine.PopOutcome(passedOver: 40), inFlight: 0), .drain(.stopped(reason: "queue empty")))
+    }
+
     // MARK: Configuration from options
 
     func testConfigurationFromWorkerOptions() {
