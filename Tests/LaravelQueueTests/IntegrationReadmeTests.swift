@@ -38,7 +38,8 @@ final class IntegrationReadmeTests: XCTestCase {
         let resources = IntegrationResources(environment: environment, poolSize: 2, workerName: "shuttle:readme", redis: bed.redis,
                                              logger: WorkerTestBed.logger)
         let host = try await IntegrationHost([ProbeIntegration(), VisitsIntegration()], resources: resources)
-        XCTAssertEqual(host.registry.registeredClasses, ["app\\jobs\\recordvisit", "shuttle\\jobs\\probe"])
+        XCTAssertEqual(host.registry.registeredClasses, ["App\\Jobs\\RecordVisit", "Shuttle\\Jobs\\Probe"])
+        XCTAssertEqual(host.registry.normalizedClasses, ["app\\jobs\\recordvisit", "shuttle\\jobs\\probe"])
 
         for page in ["/", "/pricing", "/about"] {
             let visit = PendingJob(className: "App\\Jobs\\RecordVisit", properties: [JobProperty("page", .public, .string(page))])

@@ -16,7 +16,7 @@ final class JobRegistryTests: XCTestCase {
             }
         }
         XCTAssertTrue(registry.handler(for: "\\App\\Jobs\\SendInvoice") is SendInvoice, "the first registration stays")
-        XCTAssertEqual(registry.registeredClasses, ["app\\jobs\\sendinvoice"])
+        XCTAssertEqual(registry.registeredClasses, ["App\\Jobs\\SendInvoice"], "as first registered")
     }
 
     func testWithoutARegistrantTheHandlerTypesAreNamed() throws {
@@ -37,6 +37,6 @@ final class JobRegistryTests: XCTestCase {
             XCTAssertEqual(error as? DuplicateJobRegistration, DuplicateJobRegistration(
                 phpClass: "App\\Jobs\\Refund", first: "Billing (SendInvoice)", second: "Spark (OtherSendInvoice)"))
         }
-        XCTAssertEqual(spark.registry.registeredClasses, ["app\\jobs\\refund", "app\\jobs\\sendinvoice", "app\\jobs\\sync"])
+        XCTAssertEqual(spark.registry.registeredClasses, ["App\\Jobs\\Refund", "App\\Jobs\\SendInvoice", "App\\Jobs\\Sync"])
     }
 }
