@@ -35,10 +35,15 @@ let package = Package(
 
         // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the
         //    one of each that the Redis client (EVALSHA names) and the PHP formats share.
+        // SHA-1 and hex, the one of each.
         .target(name: "Digests", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // A Redis client: a thread per connection, phpredis' key prefixing, scripts by EVALSHA.
         .target(name: "Redis", dependencies: ["CHiredis", "Digests"], swiftSettings: strict),
+        // PHP's serialize()/unserialize() format.
         .target(name: "PHPSerialization", swiftSettings: strict),
+        // SQLite and PostgreSQL sessions off the cooperative pool, and their pool.
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
+        // PHP-exact formats that know nothing of queues: json_encode's JSON, TZif zones, .env, casts, hashes.
         .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests", "CXXHash"], swiftSettings: strict),
 
         // 3. The queue core: payloads, queue operations, the worker, failed jobs, caches, encrypter, dispatch,
@@ -53,10 +58,13 @@ let package = Package(
         ),
 
         // 4. Around the core, as job middleware and push hooks.
+        // Unique locks, chains and batches (CallQueuedHandler's duties) as BusMiddleware.
         .target(name: "LaravelBus", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Redis", "Database", "Digests",
                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // Horizon's per-job records as HorizonMiddleware; its push side as a DispatchHook.
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // For handler authors: InMemoryQueue, its cache and failed-job store, JobContext builders.
         .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
