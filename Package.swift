@@ -63,6 +63,11 @@ let package = Package(
 
         // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
         .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
+        // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
+        .target(name: "Spark", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+                                              .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+                                              .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
@@ -82,5 +87,7 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                       "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,30 @@
+import Database
+import Logging
+
+/// Spark's data, on PostgreSQL (the app's own schema) or SQLite: each job's writes go through one
+/// `SparkWriter` inside one transaction, so a job writes all its rows or none.
+public struct SparkStore: Sendable {
+    public let database: any SparkDatabase
+    public let clock: SparkClock
+    public let roundTrips: RoundTripCounter
+
+    public init(database: any SparkDatabase, clock: SparkClock = .system, roundTrips: RoundTripCounter = RoundTripCounter()) {
+        self.database = database
+        self.clock = clock
+        self.roundTrips = roundTrips
+    }
+
+    /// The same store with another clock (tests replaying a scenario day by day).
+    public func with(clock: SparkClock) -> SparkStore {
+        SparkStore(database: database, clock: clock, roundTrips: roundTrips)
+    }
+
+    /// Runs `body` in one transaction; BEGIN and COMMIT count as round trips too.
+    public func write<T: Sendable>(_ body: @Sendable (SparkWriter) async throws -> T) async throws -> T {
+        roundTrips.add(2)
+        let clock = self.clock, counter = roundTrips
+        return try await database.transaction { connection in
+            try await body(SparkWriter(connection: connection, clock: clock, roundTrips: counter))
+        }
+    }
+}

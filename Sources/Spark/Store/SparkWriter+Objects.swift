@@ -1,0 +1,90 @@
+import Database
+import PHPFormats
+
+extension SparkWriter {
+    /// Upserts objects as Eloquent's `updateOrCreate` on (user, concept, type, title) would, batched: the
+    /// keys are locked first, then one SELECT, one multi-row INSERT for the new ones and one UPDATE for
+    /// those whose values changed. A key written twice keeps its last values (the last writer wins in PHP
+    /// too). Returns every key's object id.
+    ///
+    /// `objects` has no unique key, so without the lock two jobs in flight could both miss a key and both
+    /// insert it; PHP has that race, Shuttle does not.
+    @discardableResult
+    public func upsertObjects(_ writes: [SparkObject]) async throws -> [ObjectKey: String] {
+        var order: [ObjectKey] = []
+        var latest: [ObjectKey: SparkObject] = [:]
+        for write in writes {
+            if latest.updateValue(write, forKey: write.key) == nil { order.append(write.key) }
+        }
+        guard !order.isEmpty else { return [:] }
+        try await lock(order.map { "objects|\($0.userId)|\($0.concept)|\($0.type)|\($0.title)" })
+
+        var ids: [ObjectKey: String] = [:]
+        var stored: [ObjectKey: StoredObject] = [:]
+        for start in stride(from: 0, to: order.count, by: Self.chunk) {
+            let slice = order[start..<min(order.count, start + Self.chunk)]
+            let sql = """
+                select id, user_id, concept, type, title, \(timeColumn("time")) as time, content,
+                  \(jsonColumn("metadata")) as metadata, url
+                from objects where deleted_at is null and (user_id, concept, type, title) in (\(Self.placeholders(rows: slice.count, columns: 4)))
+                order by created_at, id
+                """
+            let bindings = slice.flatMap { [SQLValue.text($0.userId), .text($0.concept), .text($0.type), .text($0.title)] }
+            for row in try await query(sql, bindings) {
+                let key = ObjectKey(userId: row["user_id"]?.string ?? "", concept: row["concept"]?.string ?? "",
+                                    type: row["type"]?.string ?? "", title: row["title"]?.string ?? "")
+                guard stored[key] == nil, let id = row["id"]?.string else { continue }  // PHP takes one of duplicates
+                stored[key] = StoredObject(id: id, time: row["time"]?.string, content: row["content"]?.string,
+                                           metadata: row["metadata"]?.string, url: row["url"]?.string)
+            }
+        }
+
+        var inserts: [[SQLValue]] = []
+        var updates: [[SQLValue]] = []
+        let now = clock.nowText
+        for key in order {
+            guard let write = latest[key] else { continue }
+            let metadata = try Self.json(write.metadata)
+            if let existing = stored[key] {
+                ids[key] = existing.id
+                let changed = existing.time != write.time || existing.content != write.content
+                    || existing.metadata != metadata.string || existing.url != write.url
+                if changed {
+                    updates.append([.text(existing.id), .text(write.time), .text(write.content), metadata, .text(write.url)])
+                }
+            } else {
+                let id = Self.newId()
+                ids[key] = id
+                inserts.append([.text(id), .text(write.time), .text(key.userId), .text(key.concept), .text(key.type),
+                                .text(key.title), .text(write.content), metadata, .text(write.url), .text(now), .text(now)])
+            }
+        }
+        for start in stride(from: 0, to: inserts.count, by: Self.chunk) {
+            let slice = inserts[start..<min(inserts.count, start + Self.chunk)]
+            try await execute(
+                "insert into objects (id, time, user_id, concept, type, title, content, metadata, url, created_at, updated_at) values "
+                    + Self.placeholders(rows: slice.count, columns: 11),
+                slice.flatMap { $0 })
+        }
+        if !updates.isEmpty {
+            try await updateRows("objects", columns: [("time", "timestamptz"), ("content", "text"), ("metadata", "json"), ("url", "text")],
+                                 rows: updates)
+        }
+        return ids
+    }
+
+    /// The user's live (not archived) Monzo-style pot objects with their `metadata.pot_id`, for matching a
+    /// counterparty against pots as the app's `metadata->pot_id @> …` query does.
+    public func objects(userId: String, concept: String, type: String) async throws -> [(id: String, title: String, metadata: JSONValue?)] {
+        let rows = try await query(
+            """
+            select id, title, \(jsonColumn("metadata")) as metadata from objects
+            where user_id = ? and concept = ? and type = ? and deleted_at is null order by created_at, id
+            """,
+            [.text(userId), .text(concept), .text(type)])
+        return rows.compactMap { row in
+            guard let id = row["id"]?.string else { return nil }
+            return (id, row["title"]?.string ?? "", row["metadata"]?.string.flatMap { try? JSONParser.parse($0) })
+        }
+    }
+}
