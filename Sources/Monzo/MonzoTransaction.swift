@@ -37,14 +37,14 @@ struct MonzoTransaction {
     /// The target: a live pot whose `pot_id` is the counterparty's account id (or id, or the counterparty
     /// itself), else the counterparty object (upserted) named by merchant, description or "Unknown".
     func target(pots: [(id: String, title: String, metadata: JSONValue?)], userId: String)
-        -> (key: ObjectKey, counterparty: SparkObject?, potName: String?)
+        -> (key: ObjectKey, counterparty: SparkObject?, potName: String?, potId: String?)
     {
         let counterparty = tx[php: "counterparty"]
         let cp = counterparty?[php: "account_id"] ?? counterparty?[php: "id"] ?? counterparty
         // `metadata->pot_id @> <json of cp>`: for a string, equality; an array never matches a pot id string.
         if let cp, PHPStringCast.isTruthy(cp), case .string = cp,
            let pot = pots.first(where: { $0.metadata?["pot_id"]?.stringValue == cp.stringValue }) {
-            return (ObjectKey(userId: userId, concept: "account", type: "monzo_pot", title: pot.title), nil, pot.title)
+            return (ObjectKey(userId: userId, concept: "account", type: "monzo_pot", title: pot.title), nil, pot.title, pot.id)
         }
         let title = merchant?[php: "name"]?.phpString ?? tx[php: "description"]?.phpString ?? "Unknown"
         let key = ObjectKey(userId: userId, concept: "counterparty", type: "monzo_counterparty", title: title)
@@ -55,7 +55,7 @@ struct MonzoTransaction {
                 "category": tx[php: "category"]?.json ?? .null,
                 "currency": tx[php: "currency"]?.json ?? .string("GBP"),
             ])))
-        return (key, object, nil)
+        return (key, object, nil, nil)
     }
 
     /// The action, checked in the app's order (salary before schemes; amount 0 counts as incoming).

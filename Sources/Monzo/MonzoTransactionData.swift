@@ -55,6 +55,8 @@ public struct MonzoTransactionData: JobHandler {
             var events: [SparkEvent] = []
             var blocks: [SparkBlock] = []
             var tags: [(event: EventKey, tags: [String])] = []
+            // Pots found as targets are not written by this job; their ids come from the lookup.
+            var potIds: [ObjectKey: String] = [:]
             for (index, tx) in transactions.enumerated() {
                 guard case .array = tx else {
                     logger.warning("transaction skipped: not an object", metadata: ["index": "\(index)", "integration": "\(integration.id)"])
@@ -67,12 +69,13 @@ public struct MonzoTransactionData: JobHandler {
                 }
                 let target = reader.target(pots: pots, userId: user)
                 if let counterparty = target.counterparty { objects.append(counterparty) }
+                if let potId = target.potId { potIds[target.key] = potId }
                 let event = reader.event(time: time, actor: actor.key, target: target.key, service: input.serviceName)
                 events.append(event)
                 blocks += reader.blocks(event: event.key, potName: target.potName)
                 tags.append((event.key, reader.tags))
             }
-            let ids = try await writer.upsertObjects(objects)
+            let ids = try await writer.upsertObjects(objects).merging(potIds) { written, _ in written }
             let written = try await writer.upsertEvents(events, objects: ids)
             for key in written.skipped {
                 logger.warning("transaction skipped: a soft-deleted event holds its source_id", metadata: ["transaction": "\(key.sourceId)"])
