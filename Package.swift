@@ -54,7 +54,7 @@ let package = Package(
                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPSerialization",
+        .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 5. One app's queue, connected from its configuration; integrations plug in here.
@@ -89,5 +89,9 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LaravelQueueTestingTests", dependencies: [
+            "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
     ]
 )

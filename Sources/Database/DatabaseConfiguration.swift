@@ -13,8 +13,8 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     }
 
     public var driver: Driver
-    /// Laravel's connection name (`DB_CONNECTION`): `sqlite` or `pgsql`. Failed jobs record the
-    /// *queue* connection, not this, but logs and errors name it.
+    /// The connection's name in `config/database.php` (`sqlite`, `pgsql`; the default is `DB_CONNECTION`).
+    /// Failed jobs record the *queue* connection, not this, but logs, errors and pools name it.
     public var connectionName: String
 
     public init(driver: Driver, connectionName: String) {
@@ -22,16 +22,31 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         self.connectionName = connectionName
     }
 
-    /// Reads `DB_CONNECTION` (default `sqlite`, as in Laravel 11+ skeletons), `DB_URL` (or the pre-11
-    /// `DATABASE_URL`), `DB_HOST`, `DB_PORT`, `DB_DATABASE`, `DB_USERNAME`, `DB_PASSWORD` and `DB_SSLMODE`.
-    /// A relative SQLite path is taken from `appRoot` (the current directory when `nil`); the default
-    /// is `database/database.sqlite` there. MySQL, MariaDB and SQL Server are refused with a clear error.
+    /// The default connection (`DB_CONNECTION`, else `sqlite` as in Laravel 11+ skeletons): `named(nil, …)`.
     public static func fromEnvironment(_ env: [String: String], appRoot: String?) throws -> DatabaseConfiguration {
+        try named(nil, environment: env, appRoot: appRoot)
+    }
+
+    /// The connection `name` (nil: `DB_CONNECTION`, else `sqlite`) of the skeleton's `config/database.php`.
+    ///
+    /// As there, every connection reads the same variables: `DB_URL` (or the pre-11 `DATABASE_URL`), whose
+    /// scheme may change the driver, then `DB_HOST`, `DB_PORT`, `DB_DATABASE`, `DB_USERNAME`, `DB_PASSWORD`
+    /// and `DB_SSLMODE`; `DB_CONNECTION` only picks the default. A relative SQLite path is taken from
+    /// `appRoot` (the current directory when `nil`); the default is `database/database.sqlite` there.
+    /// MySQL, MariaDB and SQL Server are refused, and so is a name the skeleton does not define, each on one line.
+    public static func named(_ name: String?, environment env: [String: String], appRoot: String?) throws -> DatabaseConfiguration {
         func value(_ name: String) -> String? {
             guard let v = env[name], !v.isEmpty else { return nil }
             return v
         }
-        let connectionName = value("DB_CONNECTION") ?? "sqlite"
+        let connectionName = name ?? value("DB_CONNECTION") ?? "sqlite"
+        // How the error names the connection: the operator edits DB_CONNECTION, a developer the code that asked.
+        let named = name == nil ? "DB_CONNECTION=\(connectionName)" : "database connection '\(connectionName)'"
+        guard skeletonConnections.contains(connectionName) else {
+            throw DatabaseError(
+                kind: .configuration,
+                message: "\(named) is not a connection of Laravel's config/database.php: Shuttle understands sqlite and pgsql")
+        }
         var driver = connectionName
         var database = value("DB_DATABASE")
         var host = value("DB_HOST")
@@ -64,20 +79,23 @@ public struct DatabaseConfiguration: Sendable, Hashable {
                 username: username ?? "root", password: password, sslmode: sslmode ?? "prefer")
             return DatabaseConfiguration(driver: .postgres(pg), connectionName: connectionName)
         case "mysql", "mariadb", "sqlsrv":
-            throw DatabaseError(
-                kind: .configuration,
-                message: "DB_CONNECTION=\(connectionName) (\(driver)) is unsupported: Shuttle speaks SQLite and PostgreSQL only")
+            let what = driver == connectionName ? named : "\(named): DB_URL's driver '\(driver)'"
+            throw DatabaseError(kind: .configuration, message: "\(what) is unsupported: Shuttle speaks SQLite and PostgreSQL only")
         default:
             throw DatabaseError(
-                kind: .configuration,
-                message: "unknown database connection '\(connectionName)': Shuttle understands sqlite and pgsql")
+                kind: .configuration, message: "\(named): DB_URL's driver '\(driver)' is unknown: Shuttle understands sqlite and pgsql")
         }
     }
 
-    /// Opens a new session.
+    /// The connections the skeleton's `config/database.php` defines (Laravel 11+ adds `mariadb`).
+    public static let skeletonConnections: Set<String> = ["sqlite", "pgsql", "mysql", "mariadb", "sqlsrv"]
+
+    /// Opens a new session. Opening SQLite blocks on the file, so it happens on a queue of its own, not
+    /// on the cooperative pool.
     public func connect() async throws -> any SQLConnection {
         switch driver {
-        case .sqlite(let path): return try SQLiteConnection(path: path)
+        case .sqlite(let path):
+            return try await BlockingExecutor(label: "shuttle.sqlite.open").run { try SQLiteConnection(path: path) }
         case .postgres(let configuration): return try await PostgresConnection(configuration: configuration)
         }
     }

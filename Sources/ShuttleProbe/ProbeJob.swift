@@ -6,7 +6,6 @@ import Foundation
 import PHPSerialization
 import Redis
 import LaravelQueue
-import PHPFormats
 
 /// `Shuttle\Jobs\Probe`: a job both runtimes implement the same way (the PHP harness defines the class),
 /// for smoke-testing a deployment and as the benchmark's no-op job.
@@ -17,11 +16,12 @@ import PHPFormats
 public struct ProbeJob: JobHandler {
     public static let phpClass = "Shuttle\\Jobs\\Probe"
 
-    let redis: RedisConnection
+    /// Where `record` lists live; nil on a queue without Redis, where a probe asked to record fails.
+    let redis: RedisConnection?
     /// `shuttle:<--name>`, as PHP writes `php:<--name>`.
     let workerName: String
 
-    public init(redis: RedisConnection, workerName: String) {
+    public init(redis: RedisConnection?, workerName: String) {
         self.redis = redis
         self.workerName = workerName
     }
@@ -42,29 +42,7 @@ public struct ProbeJob: JobHandler {
     }
 
     private func append(_ entry: ProbeRecord, to key: String) async throws {
+        guard let redis else { throw JobException("RuntimeException", "Probe cannot record to \(key) without a Redis connection") }
         _ = try await redis.send(RedisCommand("RPUSH", [.key(key), .value(entry.json)]))
-    }
-}
-
-/// One entry of a probe's record list: compact JSON, keys in this order (the PHP harness writes the same).
-struct ProbeRecord: Sendable {
-    var uuid: String
-    var attempt: Int
-    var worker: String
-    var outcome: String
-    var started: Double
-    var ended: Double?
-
-    var json: [UInt8] {
-        func quoted(_ s: String) -> String {
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                if scalar == "\\" || scalar == "\"" { out.unicodeScalars.append("\\") }
-                out.unicodeScalars.append(scalar)
-            }
-            return out + "\""
-        }
-        let ended = self.ended.map { CFormat.string("%.6f", $0) } ?? "null"
-        return Array("{\"uuid\":\(quoted(uuid)),\"attempt\":\(attempt),\"worker\":\(quoted(worker)),\"outcome\":\(quoted(outcome)),\"started\":\(CFormat.string("%.6f", started)),\"ended\":\(ended)}".utf8)
     }
 }

@@ -31,6 +31,8 @@ public struct QueueApplication: Sendable {
     public let storagePath: String
     /// Horizon's per-job records (spec §8.3), when `configuration.horizon` is set.
     public let horizon: HorizonMiddleware?
+    /// Every Redis connection opened here (queue, blocking pops, cache, locks, Horizon), for `close()`.
+    private let redisConnections: [RedisConnection]
 
     /// Connects everything. Errors are one line, naming what could not be reached.
     /// - Parameter embeddedDatabase: the database is Shuttle's own (`make run`), not a Laravel app's: create
@@ -58,14 +60,17 @@ public struct QueueApplication: Sendable {
             return connection
         }
 
+        var redisConnections = [redis] + (blocking.map { [$0] } ?? [])
         let cache: any CacheStore
         var locks: (any LockProvider)? = nil
         switch c.cache.store {
         case "redis":
             let cacheRedis = try await RedisConnection(configuration: redisConfiguration(c.cache.redisConnection))
             cache = RedisCacheStore(redis: cacheRedis, prefix: c.cache.redisStorePrefix)
+            redisConnections.append(cacheRedis)
             let lockRedis = c.cache.redisLockConnection == c.redis ? redis
                 : try await RedisConnection(configuration: redisConfiguration(c.cache.redisLockConnection))
+            if lockRedis !== redis { redisConnections.append(lockRedis) }
             locks = RedisLockProvider(redis: lockRedis, prefix: c.cache.redisStorePrefix)
         case "database":
             let connection = try await openDatabase()
@@ -112,11 +117,19 @@ public struct QueueApplication: Sendable {
         var horizon: HorizonMiddleware? = nil
         if let h = c.horizon {
             let horizonRedis = try await RedisConnection(configuration: redisConfiguration(h.connection))
+            redisConnections.append(horizonRedis)
             horizon = HorizonMiddleware(redis: horizonRedis, logger: logger)
         }
         return QueueApplication(configuration: c, queue: queue, redis: redis, cache: cache, failer: failer,
                                 database: database, encrypter: encrypter, bus: bus, logger: logger,
-                                storagePath: c.cache.storageDirectory(appRoot: appRoot), horizon: horizon)
+                                storagePath: c.cache.storageDirectory(appRoot: appRoot), horizon: horizon,
+                                redisConnections: redisConnections)
+    }
+
+    /// Closes the app's connections, last thing at exit: once the worker and the integrations are done with them.
+    public func close() async {
+        for connection in redisConnections { connection.close() }
+        await database?.disconnect()
     }
 
     /// Maps Laravel's connection values onto the client's; a host starting with `/` is a Unix socket.

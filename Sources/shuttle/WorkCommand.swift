@@ -38,9 +38,12 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Jobs run at once in this process.") var concurrency: Int = 1
     @Option(help: "Where jobs Shuttle does not implement go (default: back to the head of their own queue).")
     var handBackTo: String?
+    @Option(help: "Database connections each pool the integrations use opens at most (default: SHUTTLE_DB_POOL, else --concurrency).")
+    var dbPool: Int?
 
     func run() async throws {
         let application: QueueApplication
+        let poolSize: Int
         var options = WorkerOptions()
         do {
             let config = try app.configuration(connection: connection)
@@ -61,14 +64,22 @@ struct WorkCommand: AsyncParsableCommand {
             options.handBackTo = handBackTo
             try options.validate()
             _ = try WorkerOptions.parseBackoff(backoff)
+            poolSize = try IntegrationHost.poolSize(dbPool, environment: config.environment, concurrency: concurrency)
             application = try await app.connect(connection: connection)
         } catch {
             throw CommandFailure("\(error)")
         }
 
         let workerName = name == "default" ? "shuttle:\(ProcessInfo.processInfo.processIdentifier)" : "shuttle:\(name)"
-        let registry = JobRegistries.standard(application: application, workerName: workerName)
-        let worker = Worker(queue: application.queue, registry: registry, options: options,
+        let host: IntegrationHost
+        do {
+            host = try await IntegrationHost(Integrations.all, application: application, appRoot: app.appRoot,
+                                             concurrency: concurrency, poolSize: poolSize, workerName: workerName)
+        } catch {
+            await application.close()
+            throw CommandFailure("\(error)")
+        }
+        let worker = Worker(queue: application.queue, registry: host.registry, options: options,
                             services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
         if let horizon = application.configuration.horizon {
             application.logger.info("keeping Horizon's job records", metadata: ["prefix": "\(horizon.prefix)"])
@@ -76,6 +87,12 @@ struct WorkCommand: AsyncParsableCommand {
         let signals = SignalHandler(worker: worker)
         signals.install()
         let outcome = await worker.run()
+        if outcome == .stuckJob {
+            // As PHP's worker kills itself: the stuck job may hold a pooled session, so waiting for it could be forever.
+            application.logger.notice("integrations are not shut down: a timed-out job would not stop")
+        } else {
+            await host.shutdown()
+        }
         if outcome != .stopped(reason: "") { application.logger.info("exit", metadata: ["status": "\(outcome.status)"]) }
         if outcome.status != 0 { throw ExitCode(outcome.status) }
     }

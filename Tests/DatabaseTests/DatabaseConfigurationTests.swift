@@ -53,6 +53,55 @@ final class DatabaseConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try DatabaseConfiguration.fromEnvironment(["DB_URL": "mysql://h/db"], appRoot: nil))
     }
 
+    func testEveryConnectionNameReadsTheSameVariables() throws {
+        let env = [
+            "DB_CONNECTION": "sqlite", "DB_HOST": "db.internal", "DB_PORT": "6543", "DB_DATABASE": "shop",
+            "DB_USERNAME": "app", "DB_PASSWORD": "s3cret",
+        ]
+        let byDefault = try DatabaseConfiguration.named(nil, environment: env, appRoot: "/srv/app")
+        XCTAssertEqual(byDefault, DatabaseConfiguration(driver: .sqlite(path: "/srv/app/shop"), connectionName: "sqlite"))
+        let pgsql = try DatabaseConfiguration.named("pgsql", environment: env, appRoot: "/srv/app")
+        XCTAssertEqual(pgsql.connectionName, "pgsql")
+        XCTAssertEqual(
+            pgsql.driver,
+            .postgres(PostgresConfiguration(host: "db.internal", port: 6543, database: "shop", username: "app", password: "s3cret")))
+        let sqlite = try DatabaseConfiguration.named("sqlite", environment: ["DB_CONNECTION": "pgsql"], appRoot: "/srv/app")
+        XCTAssertEqual(sqlite.driver, .sqlite(path: "/srv/app/database/database.sqlite"))
+        XCTAssertEqual(try DatabaseConfiguration.fromEnvironment(env, appRoot: "/srv/app"), byDefault)
+    }
+
+    func testPostgresDefaultsAreTheSkeletons() throws {
+        let config = try DatabaseConfiguration.named("pgsql", environment: [:], appRoot: nil)
+        XCTAssertEqual(config.driver, .postgres(PostgresConfiguration(host: "127.0.0.1", port: 5432, database: "laravel", username: "root")))
+    }
+
+    func testAURLChangesTheDriverOfANamedConnection() throws {
+        let config = try DatabaseConfiguration.named(
+            "sqlite", environment: ["DB_URL": "postgres://u@pg.example/appdb"], appRoot: nil)
+        XCTAssertEqual(config.connectionName, "sqlite")
+        XCTAssertEqual(config.driver, .postgres(PostgresConfiguration(host: "pg.example", database: "appdb", username: "u")))
+    }
+
+    func testUnknownAndUnsupportedNamesFailOnOneLineNamingThem() {
+        let cases: [(String?, [String: String], String)] = [
+            ("reporting", [:], "database connection 'reporting' is not a connection of Laravel's config/database.php"),
+            (nil, ["DB_CONNECTION": "reporting"], "DB_CONNECTION=reporting is not a connection of Laravel's config/database.php"),
+            ("mysql", [:], "database connection 'mysql' is unsupported"),
+            ("sqlsrv", ["DB_CONNECTION": "sqlite"], "database connection 'sqlsrv' is unsupported"),
+            ("pgsql", ["DB_URL": "mysql://h/db"], "database connection 'pgsql': DB_URL's driver 'mysql' is unsupported"),
+            ("pgsql", ["DB_URL": "oracle://h/db"], "database connection 'pgsql': DB_URL's driver 'oracle' is unknown"),
+        ]
+        for (name, env, expected) in cases {
+            XCTAssertThrowsError(try DatabaseConfiguration.named(name, environment: env, appRoot: nil)) { error in
+                let error = error as? DatabaseError
+                XCTAssertEqual(error?.kind, .configuration)
+                let message = error?.message ?? ""
+                XCTAssertTrue(message.hasPrefix(expected), "\(message)")
+                XCTAssertFalse(message.contains("\n"), message)
+            }
+        }
+    }
+
     func testConnectsToBothDrivers() async throws {
         let dir = try TestEnvironment.temporaryDirectory("shuttle-dbconf")
         let sqlite = try await DatabaseConfiguration.fromEnvironment(["DB_DATABASE": "app.sqlite"], appRoot: dir.path).connect()

@@ -47,8 +47,8 @@ final class BusChainPayloadTests: XCTestCase {
             try await queue.pushRaw(try TestEnvironment.fixture("\(directory)/chain.json"), queue: "pull")
 
             var registry = JobRegistry()
-            registry.register("App\\Jobs\\OAuth\\Monzo\\MonzoAccountPull", Noop())
-            registry.register("App\\Jobs\\Data\\Monzo\\MonzoAccountData", MonzoAccountData())
+            try registry.register("App\\Jobs\\OAuth\\Monzo\\MonzoAccountPull", Noop())
+            try registry.register("App\\Jobs\\Data\\Monzo\\MonzoAccountData", MonzoAccountData())
             var options = WorkerOptions()
             options.queues = ["pull"]
             options.maxJobs = 1

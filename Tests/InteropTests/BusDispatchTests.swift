@@ -46,7 +46,7 @@ final class BusDispatchTests: XCTestCase {
         let next = job("App\\Jobs\\Second", version: .v13, extra: [PHPProperty(name: "delay", value: .int(30))])
         try await pushChain(of: next, version: .v13)
         let before = queue.now
-        await work(version: .v13, registry: registry())
+        await work(version: .v13, registry: try registry())
         let reply = try await redis.send(RedisCommand("ZRANGE", [.key("queues:default:delayed"), .value("0"), .value("-1"), .value("WITHSCORES")]))
         let items = try XCTUnwrap(reply.array)
         XCTAssertEqual(items.count, 2)
@@ -62,8 +62,8 @@ final class BusDispatchTests: XCTestCase {
             PHPProperty(name: "uniqueId", value: .string("u1")), PHPProperty(name: "uniqueFor", value: .int(60)),
         ])
         let key = "laravel_unique_job:App\\Jobs\\Second:u1"
-        var registry = registry()
-        registry.register("App\\Jobs\\Second", Unique())
+        var registry = try registry()
+        try registry.register("App\\Jobs\\Second", Unique())
 
         // Someone holds the lock: PendingDispatch skips the job silently.
         let acquired1 = try await locks.acquire(key, owner: "someone", seconds: 60)
@@ -118,9 +118,9 @@ final class BusDispatchTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func registry() -> JobRegistry {
+    private func registry() throws -> JobRegistry {
         var registry = JobRegistry()
-        registry.register("App\\Jobs\\First", Noop())
+        try registry.register("App\\Jobs\\First", Noop())
         return registry
     }
 

@@ -218,7 +218,7 @@ final class BusInteropTests: XCTestCase {
             let connection: RedisConnection
             if let redis { connection = redis } else { connection = try await connect() }
             var registry = JobRegistry()
-            registry.register(phpClass, handler)
+            try registry.register(phpClass, handler)
             var options = WorkerOptions()
             options.queues = queues
             options.stopWhenEmpty = true

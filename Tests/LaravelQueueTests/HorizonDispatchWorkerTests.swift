@@ -32,7 +32,7 @@ final class HorizonDispatchWorkerTests: XCTestCase {
 
     private func work(_ app: QueueApplication) async throws {
         var registry = JobRegistry()
-        registry.register(ProbeJob.phpClass, ProbeJob(redis: app.redis, workerName: "shuttle:test"))
+        try registry.register(ProbeJob.phpClass, ProbeJob(redis: app.redis, workerName: "shuttle:test"))
         let worker = Worker(queue: app.queue, registry: registry, options: .test(queues: ["pull"], stopWhenEmpty: true),
                             services: app.workerServices(), maintenanceInterval: .milliseconds(50))
         let exit = await worker.run()

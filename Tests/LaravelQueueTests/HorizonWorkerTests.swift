@@ -36,7 +36,7 @@ final class HorizonWorkerTests: XCTestCase {
         let pushed = RedisJob(connectionName: "redis", queue: "pull", rawBody: bytes, reserved: bytes, payload: try Payload(bytes: bytes))
         try await bed.writePendingRow(for: pushed, at: HorizonTimestamp(seconds: Date().timeIntervalSince1970))
         try await queue.pushRaw(bytes, queue: "pull")
-        let worker = Worker(queue: queue, registry: TestHandler.registry(handler, for: Self.jobClass),
+        let worker = Worker(queue: queue, registry: try TestHandler.registry(handler, for: Self.jobClass),
                             options: .test(queues: ["pull"], stopWhenEmpty: true), services: services,
                             maintenanceInterval: .milliseconds(50))
         let exit = await worker.run()

@@ -33,7 +33,7 @@ final class WorkerConcurrencyTests: XCTestCase {
             await allIn.wait()  // only opens once three run together
         }
         for i in 1...3 { try await bed.push(value: i) }
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 3, stopWhenEmpty: true))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 3, stopWhenEmpty: true))
         let run = bed.start(worker)
         await eventually("three handlers inside at once") { allIn.isOpen }
         allIn.open()  // let them go even if the assertion above failed
@@ -54,7 +54,7 @@ final class WorkerConcurrencyTests: XCTestCase {
             await release.wait()
         }
         for i in 1...5 { try await bed.push(value: i) }
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2, stopWhenEmpty: true))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2, stopWhenEmpty: true))
         let run = bed.start(worker)
         await eventually("two started") { overlap.started == 2 }
         try await Task.sleep(for: .milliseconds(300))  // many loop rounds: none may start a third
@@ -76,7 +76,7 @@ final class WorkerConcurrencyTests: XCTestCase {
         let gate = Gate()
         let handler = TestHandler { _ in await gate.wait() }
         try await bed.push()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test())
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test())
         let run = bed.start(worker)
         await eventually("job reserved") { handler.runs == 1 }
         let first = try await bed.reserved()

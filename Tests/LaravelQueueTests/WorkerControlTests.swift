@@ -48,7 +48,7 @@ final class WorkerControlTests: XCTestCase {
         let handler = blockingHandler(gate)
         try await bed.push(value: 1)
         try await bed.push(value: 2)
-        let worker = bed.worker(TestHandler.registry(handler), options: .test())
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test())
         let run = bed.start(worker)
         await eventually("first job running") { handler.runs == 1 }
         worker.stop()
@@ -71,7 +71,7 @@ final class WorkerControlTests: XCTestCase {
         let handler = blockingHandler(gate)
         try await bed.push(value: 1)
         try await bed.push(value: 2)
-        let run = bed.start(bed.worker(TestHandler.registry(handler), options: .test()))
+        let run = bed.start(bed.worker(try TestHandler.registry(handler), options: .test()))
         await eventually("first job running") { handler.runs == 1 }
         let unchanged = await isFinished(run, within: .milliseconds(200))
         XCTAssertFalse(unchanged, "the value read at start does not stop it")
@@ -101,7 +101,7 @@ final class WorkerControlTests: XCTestCase {
         try await bed.cache.forever("illuminate:queue:paused:redis:emails", .bool(true))
         try await bed.push(queue: "emails", value: 1)
         try await bed.push(queue: "default", value: 2)
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(queues: ["emails", "default"]), version: LaravelVersion(12, 40))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(queues: ["emails", "default"]), version: LaravelVersion(12, 40))
         let run = bed.start(worker)
         await eventually("default job done") { order.all == [2] }
         try await Task.sleep(for: .milliseconds(300))
@@ -117,7 +117,7 @@ final class WorkerControlTests: XCTestCase {
         let handler = TestHandler()
         try await bed.cache.forever("illuminate:queue:paused:redis:default", .bool(true))
         try await bed.push()
-        let old = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true), version: LaravelVersion(12, 39)).run()
+        let old = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true), version: LaravelVersion(12, 39)).run()
         XCTAssertEqual(old, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 1, "12.39 knows no pause keys")
 
@@ -125,7 +125,7 @@ final class WorkerControlTests: XCTestCase {
         try await bed.cache.forever("illuminate:queues:paused", .bool(true))
         try await bed.push()
         for version in [LaravelVersion(13, 25), LaravelVersion(12, 67)] {
-            let worker = bed.worker(TestHandler.registry(handler), options: .test(), version: version)
+            let worker = bed.worker(try TestHandler.registry(handler), options: .test(), version: version)
             let run = bed.start(worker)
             try await Task.sleep(for: .milliseconds(300))
             worker.stop()
@@ -138,7 +138,7 @@ final class WorkerControlTests: XCTestCase {
     func testPauseAndResume() async throws {
         let bed = try await makeBed()
         let handler = TestHandler()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test())
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test())
         worker.pause()
         let run = bed.start(worker)
         try await bed.push()
@@ -155,7 +155,7 @@ final class WorkerControlTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler()
         for i in 1...5 { try await bed.push(value: i) }
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2, maxJobs: 3)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2, maxJobs: 3)).run()
         XCTAssertEqual(exit, .stopped(reason: "max jobs"))
         XCTAssertEqual(handler.runs, 3)
         let ready = try await bed.ready(), reserved = try await bed.reserved()
@@ -168,7 +168,7 @@ final class WorkerControlTests: XCTestCase {
         var options = WorkerOptions.test()
         options.maxTime = 1
         let started = ContinuousClock.now
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: options).run()
         let elapsed = ContinuousClock.now - started
         XCTAssertEqual(exit, .stopped(reason: "max time"))
         XCTAssertGreaterThanOrEqual(elapsed, .seconds(1))
@@ -182,7 +182,7 @@ final class WorkerControlTests: XCTestCase {
         try await bed.push(value: 1)
         var options = WorkerOptions.test()
         options.memory = 1 // megabytes: any process is over it
-        let exit = await bed.worker(TestHandler.registry(handler), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: options).run()
         XCTAssertEqual(exit, .memoryExceeded)
         XCTAssertEqual(exit.status, 12)
         XCTAssertEqual(handler.runs, 0, "checked before the first job, as queue:work checks after each loop")
@@ -204,19 +204,19 @@ final class WorkerControlTests: XCTestCase {
         let handler = TestHandler()
         var options = WorkerOptions.test(stopWhenEmpty: true)
         options.maxTime = 1
-        let exit = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: options, services: services).run()
         XCTAssertEqual(exit, .stopped(reason: "max time"), "down: it waited instead of working or calling the queue empty")
         XCTAssertEqual(handler.runs, 0)
 
         options.force = true
-        let forced = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        let forced = await bed.worker(try TestHandler.registry(handler), options: options, services: services).run()
         XCTAssertEqual(forced, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 1, "--force works while down")
 
         try FileManager.default.removeItem(at: down)
         try await bed.push(value: 2)
         options.force = false
-        let up = await bed.worker(TestHandler.registry(handler), options: options, services: services).run()
+        let up = await bed.worker(try TestHandler.registry(handler), options: options, services: services).run()
         XCTAssertEqual(up, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 2)
     }
@@ -228,12 +228,12 @@ final class WorkerControlTests: XCTestCase {
         try await bed.push(value: 2)
         var options = WorkerOptions.test()
         options.once = true
-        let exit = await bed.worker(TestHandler.registry(handler), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: options).run()
         XCTAssertEqual(exit, .stopped(reason: "once"))
         XCTAssertEqual(handler.runs, 1)
         let ready = try await bed.ready()
         XCTAssertEqual(ready.count, 1)
-        let idle = await bed.worker(TestHandler.registry(handler), options: options).run()
+        let idle = await bed.worker(try TestHandler.registry(handler), options: options).run()
         XCTAssertEqual(idle, .stopped(reason: "once"))
     }
 
@@ -241,7 +241,7 @@ final class WorkerControlTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler()
         try await bed.push()
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(queues: [], stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(queues: [], stopWhenEmpty: true)).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         XCTAssertEqual(handler.runs, 1)
     }
@@ -253,7 +253,7 @@ final class WorkerControlTests: XCTestCase {
         let gate = Gate()
         let handler = blockingHandler(gate, order: order)
         for v in [1, 2, 3] { try await bed.push(queue: "low", value: v) }
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(queues: ["high", "low"], stopWhenEmpty: true))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(queues: ["high", "low"], stopWhenEmpty: true))
         let run = bed.start(worker)
         await eventually("low job 1 running") { order.all == [1] }
         for v in [10, 11] { try await bed.push(queue: "high", value: v) }

@@ -24,7 +24,7 @@ final class WorkerHandBackTests: XCTestCase {
         let handler = TestHandler()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         let known = try await bed.push()
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(concurrency: 2))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 2))
         let run = bed.start(worker)
         await eventually("known job done and foreign one handed back") {
             bed.events.deleted.count == 1 && bed.events.handedBack.count >= 1
@@ -45,7 +45,7 @@ final class WorkerHandBackTests: XCTestCase {
     func testOnlyForeignJobsWaitingMakesTheWorkerBackOff() async throws {
         let bed = try await makeBed()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
-        let worker = bed.worker(TestHandler.registry(TestHandler()), options: .test())
+        let worker = bed.worker(try TestHandler.registry(TestHandler()), options: .test())
         let run = bed.start(worker)
         try await Task.sleep(for: .milliseconds(2500))
         worker.stop()
@@ -65,7 +65,7 @@ final class WorkerHandBackTests: XCTestCase {
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")
         var options = WorkerOptions.test(stopWhenEmpty: true)
         options.handBackTo = "php"
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: options).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: options).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         let here = try await bed.ready(), there = try await bed.ready("php")
         XCTAssertTrue(here.isEmpty)
@@ -84,7 +84,7 @@ final class WorkerHandBackTests: XCTestCase {
         for element in [notJSON, notUTF8, noAttempts] {
             _ = try await bed.redis.send(.rpush("queues:default", element))
         }
-        let exit = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
 
         let rows = try await bed.failedJobs()
@@ -113,7 +113,7 @@ final class WorkerHandBackTests: XCTestCase {
         let element = Array("left behind".utf8)
         for _ in 0..<2 {
             _ = try await bed.redis.send(.rpush("queues:default:shuttle-quarantine", element))
-            _ = await bed.worker(TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
+            _ = await bed.worker(try TestHandler.registry(TestHandler()), options: .test(stopWhenEmpty: true)).run()
             let left = try await bed.queue.quarantined()
             XCTAssertTrue(left.isEmpty)
         }
@@ -131,7 +131,7 @@ final class WorkerHandBackTests: XCTestCase {
         _ = try await bed.redis.send(.rpush("queues:default", Array("garbage".utf8)))
         var services = bed.services()
         services.failer = broken
-        let worker = Worker(queue: bed.queue, registry: TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
+        let worker = Worker(queue: bed.queue, registry: try TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
                             services: services, maintenanceInterval: .milliseconds(50))
         _ = await worker.run()
 

@@ -36,7 +36,7 @@ final class WorkerLifecycleTests: XCTestCase {
             seen.open()
         }
         let payload = try await bed.push(value: 42)
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
 
         XCTAssertEqual(exit, .stopped(reason: "queue empty"))
         XCTAssertTrue(seen.isOpen)
@@ -54,7 +54,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 4, backoff: "10,60"))
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(tries: 1, backoff: "5"))
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(tries: 1, backoff: "5"))
         let run = bed.start(worker)
 
         var lastMember: [UInt8] = []
@@ -95,7 +95,7 @@ final class WorkerLifecycleTests: XCTestCase {
             let handler = TestHandler { _ in throw TestFailure() }
             let payload = try WorkerTestBed.payload(options: JobOptions(maxTries: 2), delay: delay, version: version)
             try await bed.queue.pushRaw(payload.rawBytes)  // as if migrated from :delayed after its 40 s
-            let worker = bed.worker(TestHandler.registry(handler), options: .test(backoff: "3"), version: version)
+            let worker = bed.worker(try TestHandler.registry(handler), options: .test(backoff: "3"), version: version)
             let run = bed.start(worker)
             await eventually("release") { bed.events.released.count == 1 }
             worker.stop()
@@ -125,7 +125,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let handler = TestHandler { _ in throw JobException("App\\Exceptions\\PaymentDeclined", "card refused", file: "/app/Jobs/Charge.php", line: 31) }
         let payload = try await bed.push("App\\Jobs\\Charge")
         var registry = JobRegistry()
-        registry.register("App\\Jobs\\Charge", handler)
+        try registry.register("App\\Jobs\\Charge", handler)
         let worker = bed.worker(registry, options: .test(tries: 3))
         let run = bed.start(worker)
         await eventually("failure") { bed.events.failed.count == 1 }
@@ -151,7 +151,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in throw TestFailure(message: "disk full") }
         try await bed.push()
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map(\.exception), ["RuntimeException: disk full in shuttle:0\nStack trace:\n#0 {main}"])
     }
@@ -168,7 +168,7 @@ final class WorkerLifecycleTests: XCTestCase {
             let payload = try WorkerTestBed.payload(options: JobOptions(maxTries: 3), version: version)
             let exhausted = try Self.withAttempts(payload, 3)  // a 4th attempt
             _ = try await bed.redis.send(.rpush("queues:default", exhausted))
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(tries: 0, stopWhenEmpty: true), version: version).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(tries: 0, stopWhenEmpty: true), version: version).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"))
             XCTAssertEqual(handler.runs, 0, "\(version)")
             XCTAssertEqual(handler.failedCalls, 1)
@@ -187,7 +187,7 @@ final class WorkerLifecycleTests: XCTestCase {
             let bed = try await makeBed()
             let handler = TestHandler { context in if context.attempts < 6 { throw TestFailure() } }
             try await bed.push(options: JobOptions(maxTries: maxTries))
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(tries: workerTries, stopWhenEmpty: true)).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(tries: workerTries, stopWhenEmpty: true)).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"))
             XCTAssertEqual(handler.runs, 6)
             XCTAssertEqual(bed.events.released.count, 5)
@@ -202,7 +202,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { context in if context.attempts < 4 { throw TestFailure() } }
         try await bed.push(options: JobOptions(maxTries: 1, retryUntil: bed.clock.now + 60))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(handler.runs, 4, "retryUntil ahead: attempts beyond maxTries run")
         let rows = try await bed.failedJobs()
         XCTAssertTrue(rows.isEmpty)
@@ -210,7 +210,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let reached = try await makeBed()
         let thrower = TestHandler { _ in throw TestFailure() }
         try await reached.push(options: JobOptions(maxTries: 0, retryUntil: reached.clock.now))
-        _ = await reached.worker(TestHandler.registry(thrower), options: .test(stopWhenEmpty: true)).run()
+        _ = await reached.worker(try TestHandler.registry(thrower), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(thrower.runs, 1, "now ≤ retryUntil runs; the exception then fails it")
         let reachedRows = try await reached.failedJobs()
         XCTAssertEqual(reachedRows.count, 1)
@@ -219,7 +219,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let past = try await makeBed()
         let never = TestHandler()
         try await past.push(options: JobOptions(maxTries: 5, retryUntil: past.clock.now - 1))
-        _ = await past.worker(TestHandler.registry(never), options: .test(stopWhenEmpty: true)).run()
+        _ = await past.worker(try TestHandler.registry(never), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(never.runs, 0)
         let pastRows = try await past.failedJobs()
         XCTAssertEqual(pastRows.map { $0.exception.hasPrefix("Illuminate\\Queue\\MaxAttemptsExceededException: App\\Jobs\\TestJob has been attempted too many times.") }, [true])
@@ -231,9 +231,9 @@ final class WorkerLifecycleTests: XCTestCase {
         let deleter = TestHandler { context in context.delete(); throw TestFailure() }
         let failer = TestHandler { $0.fail() }
         var registry = JobRegistry()
-        registry.register("App\\Jobs\\Releases", releaser)
-        registry.register("App\\Jobs\\Deletes", deleter)
-        registry.register("App\\Jobs\\Fails", failer)
+        try registry.register("App\\Jobs\\Releases", releaser)
+        try registry.register("App\\Jobs\\Deletes", deleter)
+        try registry.register("App\\Jobs\\Fails", failer)
         let released = try await bed.push("App\\Jobs\\Releases", options: JobOptions(maxTries: 5))
         try await bed.push("App\\Jobs\\Deletes", options: JobOptions(maxTries: 5))
         let failed = try await bed.push("App\\Jobs\\Fails", options: JobOptions(maxTries: 5))
@@ -258,7 +258,7 @@ final class WorkerLifecycleTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in throw TestFailure() }
         try await bed.push()
-        let worker = Worker(queue: bed.queue, registry: TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
+        let worker = Worker(queue: bed.queue, registry: try TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
                             services: bed.services(failer: false), maintenanceInterval: .milliseconds(50))
         _ = await worker.run()
         XCTAssertEqual(handler.failedCalls, 1)

@@ -24,7 +24,7 @@ final class WorkerMaxExceptionsTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 3))
-        let worker = bed.worker(TestHandler.registry(handler), options: .test())
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test())
         let run = bed.start(worker)
 
         await eventually("first release") { bed.events.released.count == 1 }
@@ -50,7 +50,7 @@ final class WorkerMaxExceptionsTests: XCTestCase {
         let handler = TestHandler { _ in throw TestFailure() }
         let payload = try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 2))
         _ = try await bed.redis.send(.set(counterKey(payload.uuid), "1", ex: 86_400))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         XCTAssertEqual(handler.runs, 1)
         XCTAssertEqual(bed.events.released.count, 0)
         let rows = try await bed.failedJobs()
@@ -61,7 +61,7 @@ final class WorkerMaxExceptionsTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { context in if context.attempts < 3 { throw TestFailure() } }
         try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 1))
-        let worker = Worker(queue: bed.queue, registry: TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
+        let worker = Worker(queue: bed.queue, registry: try TestHandler.registry(handler), options: .test(stopWhenEmpty: true),
                             services: bed.services(cache: false), maintenanceInterval: .milliseconds(50))
         _ = await worker.run()
         XCTAssertEqual(handler.runs, 3, "Laravel skips the rule when the worker has no cache")
@@ -74,7 +74,7 @@ final class WorkerMaxExceptionsTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
         try await bed.push(options: JobOptions(maxTries: 10, maxExceptions: 1, timeout: 1))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map { $0.exception.hasPrefix("Illuminate\\Queue\\TimeoutExceededException") }, [true])
     }

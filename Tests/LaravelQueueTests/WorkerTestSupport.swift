@@ -186,9 +186,9 @@ final class TestHandler: JobHandler {
     var failedCalls: Int { counts.withLock { $0.failedCalls } }
     var failedErrors: [String] { counts.withLock { $0.failedErrors } }
 
-    static func registry(_ handler: TestHandler, for phpClass: String = "App\\Jobs\\TestJob") -> JobRegistry {
+    static func registry(_ handler: TestHandler, for phpClass: String = "App\\Jobs\\TestJob") throws -> JobRegistry {
         var r = JobRegistry()
-        r.register(phpClass, handler)
+        try r.register(phpClass, handler)
         return r
     }
 }

@@ -26,7 +26,7 @@ final class WorkerTimeoutTests: XCTestCase {
             do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.withLock { $0 += 1 }; throw error }
         }
         let payload = try await bed.push(options: JobOptions(maxTries: 3))
-        let worker = bed.worker(TestHandler.registry(handler), options: .test(timeout: 1))  // --timeout=1
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(timeout: 1))  // --timeout=1
         let run = bed.start(worker)
         await eventually("first attempt timed out") { worker.jobsProcessed == 1 }
 
@@ -58,7 +58,7 @@ final class WorkerTimeoutTests: XCTestCase {
             let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
             let payload = try WorkerTestBed.payload(options: JobOptions(maxTries: 5, failOnTimeout: true, timeout: 1), version: version)
             try await bed.queue.pushRaw(payload.rawBytes)
-            let exit = await bed.worker(TestHandler.registry(handler), options: .test(timeout: 0, stopWhenEmpty: true), version: version).run()
+            let exit = await bed.worker(try TestHandler.registry(handler), options: .test(timeout: 0, stopWhenEmpty: true), version: version).run()
             XCTAssertEqual(exit, .stopped(reason: "queue empty"), "payload timeout 1 wins over --timeout=0")
             let rows = try await bed.failedJobs()
             XCTAssertEqual(rows.map(\.exception), [text], "\(version)")
@@ -73,7 +73,7 @@ final class WorkerTimeoutTests: XCTestCase {
         let bed = try await makeBed()
         let handler = TestHandler { _ in try await Task.sleep(for: .seconds(30)) }
         try await bed.push(options: JobOptions(timeout: 1))
-        _ = await bed.worker(TestHandler.registry(handler), options: .test(tries: 1, stopWhenEmpty: true)).run()
+        _ = await bed.worker(try TestHandler.registry(handler), options: .test(tries: 1, stopWhenEmpty: true)).run()
         let rows = try await bed.failedJobs()
         XCTAssertEqual(rows.map { $0.exception.hasPrefix("Illuminate\\Queue\\TimeoutExceededException: App\\Jobs\\TestJob has timed out.") }, [true])
     }
@@ -87,7 +87,7 @@ final class WorkerTimeoutTests: XCTestCase {
         try await bed.push(options: JobOptions(maxTries: 3, timeout: 1))
         try await bed.push(value: 2)
         let started = ContinuousClock.now
-        let exit = await bed.worker(TestHandler.registry(handler), options: .test(), timeoutGrace: .milliseconds(200)).run()
+        let exit = await bed.worker(try TestHandler.registry(handler), options: .test(), timeoutGrace: .milliseconds(200)).run()
         gate.open()
 
         XCTAssertEqual(exit, .stuckJob)

@@ -47,6 +47,16 @@ public struct QuarantinedElement: Sendable {
     public let queue: String
     public let bytes: [UInt8]
     public let reason: String
+
+    /// Public so drivers outside the core (the testing product's in-memory queue) can quarantine too.
+    public init(queue: String, bytes: [UInt8], reason: String = QuarantinedElement.notAJob) {
+        self.queue = queue
+        self.bytes = bytes
+        self.reason = reason
+    }
+
+    /// Why the pop set an element aside; every driver says it the same way.
+    public static let notAJob = "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it."
 }
 
 /// The result of one pop round on a queue.
@@ -55,6 +65,13 @@ public struct PopResult: Sendable {
     public var quarantined: [QuarantinedElement] = []
     public var undecodable: [UndecodableJob] = []
     public var isEmpty: Bool { jobs.isEmpty && quarantined.isEmpty && undecodable.isEmpty }
+
+    /// Public so drivers outside the core can build their pop results.
+    public init(jobs: [RedisJob] = [], quarantined: [QuarantinedElement] = [], undecodable: [UndecodableJob] = []) {
+        self.jobs = jobs
+        self.quarantined = quarantined
+        self.undecodable = undecodable
+    }
 }
 
 /// Ready, delayed and reserved counts of one queue (Laravel 12.19+'s `pendingSize` & co.).

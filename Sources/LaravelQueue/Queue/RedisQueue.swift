@@ -173,9 +173,7 @@ public final class RedisQueue: QueueDriver {
             defer { i += 3 }
             guard let raw = items[i].bytes else { continue }
             if items[i + 2].int == 1 {
-                result.quarantined.append(QuarantinedElement(
-                    queue: queue, bytes: raw,
-                    reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it."))
+                result.quarantined.append(QuarantinedElement(queue: queue, bytes: raw))
                 continue
             }
             guard let reserved = items[i + 1].bytes else { continue }
@@ -252,9 +250,7 @@ public final class RedisQueue: QueueDriver {
     public func quarantined(queue: String? = nil) async throws -> [QuarantinedElement] {
         let k = keys(queue)
         let reply = try await redis.send(RedisCommand("LRANGE", [.key(k.quarantine), .value("0"), .value("-1")]))
-        return (reply.array ?? []).compactMap { $0.bytes }.map {
-            QuarantinedElement(queue: k.name, bytes: $0, reason: "The queue element is not a JSON object with a numeric \"attempts\"; Laravel's pop script would have lost it.")
-        }
+        return (reply.array ?? []).compactMap { $0.bytes }.map { QuarantinedElement(queue: k.name, bytes: $0) }
     }
 
     // MARK: Inspecting
@@ -293,4 +289,12 @@ public struct UndecodableJob: Sendable {
     public let rawBody: [UInt8]
     public let reserved: [UInt8]
     public let reason: String
+
+    /// Public so drivers outside the core can report one.
+    public init(queue: String, rawBody: [UInt8], reserved: [UInt8], reason: String) {
+        self.queue = queue
+        self.rawBody = rawBody
+        self.reserved = reserved
+        self.reason = reason
+    }
 }

@@ -1,20 +1,37 @@
 import PHPFormats
 /// The PHP job classes Shuttle runs natively. Anything not registered goes back to PHP untouched.
 public struct JobRegistry: Sendable {
-    private var handlers: [String: any JobHandler] = [:]
+    private var entries: [String: Entry] = [:]
+
+    /// A handler and who registered it, so a second registration of its class can name both.
+    private struct Entry: Sendable {
+        let handler: any JobHandler
+        let registrant: String
+    }
 
     public init() {}
 
-    /// - Parameter phpClass: the class as PHP names it (`data.commandName`), e.g. `App\Jobs\SendInvoice`.
-    public mutating func register(_ phpClass: String, _ handler: any JobHandler) {
-        handlers[Self.normalize(phpClass)] = handler
+    /// Registers `handler` for `phpClass`. A class has one handler: registering it again throws rather than
+    /// letting whichever came last win, since two integrations claiming one class is a mistake to fix at start.
+    /// - Parameters:
+    ///   - phpClass: the class as PHP names it (`data.commandName`), e.g. `App\Jobs\SendInvoice`.
+    ///   - registrant: who registers it (an integration's name), for that error; the handler's type is added.
+    public mutating func register(_ phpClass: String, _ handler: any JobHandler, by registrant: String? = nil)
+        throws(DuplicateJobRegistration) {
+        let key = Self.normalize(phpClass)
+        let handlerType = String(describing: type(of: handler))
+        let who = registrant.map { "\($0) (\(handlerType))" } ?? handlerType
+        if let existing = entries[key] {
+            throw DuplicateJobRegistration(phpClass: phpClass, first: existing.registrant, second: who)
+        }
+        entries[key] = Entry(handler: handler, registrant: who)
     }
 
     public func handler(for phpClass: String) -> (any JobHandler)? {
-        handlers[Self.normalize(phpClass)]
+        entries[Self.normalize(phpClass)]?.handler
     }
 
-    public var registeredClasses: [String] { handlers.keys.sorted() }
+    public var registeredClasses: [String] { entries.keys.sorted() }
 
     /// PHP class names are case-insensitive and may be written with a leading backslash.
     static func normalize(_ name: String) -> String {

@@ -1,0 +1,10 @@
+import LaravelQueue
+import ShuttleProbe
+
+/// The integrations this build of Shuttle runs, in start order (they shut down in reverse). A new
+/// integration is one more entry here and its target in Package.swift's `shuttle` dependencies.
+enum Integrations {
+    static let all: [any Integration] = [
+        ProbeIntegration(),
+    ]
+}
