@@ -10,8 +10,8 @@ final class SparkTestDatabase: Sendable {
 
     let backend: Backend
     let connection: any SQLConnection
-    /// Opens another session on the same database (concurrency tests: one per job in flight).
-    let reconnect: @Sendable () async throws -> any SQLConnection
+    /// The same database as a Laravel connection, for pools.
+    let configuration: DatabaseConfiguration
     private let dropName: String?
     let userId = UUID().uuidString.lowercased()
     let groupId = UUID().uuidString.lowercased()
@@ -19,11 +19,10 @@ final class SparkTestDatabase: Sendable {
     let integrations: [String: String] = Dictionary(uniqueKeysWithValues:
         ["accounts", "transactions", "pots", "balances"].map { ($0, UUID().uuidString.lowercased()) })
 
-    private init(backend: Backend, connection: any SQLConnection, reconnect: @escaping @Sendable () async throws -> any SQLConnection,
-                 dropName: String?) {
+    private init(backend: Backend, connection: any SQLConnection, configuration: DatabaseConfiguration, dropName: String?) {
         self.backend = backend
+        self.configuration = configuration
         self.connection = connection
-        self.reconnect = reconnect
         self.dropName = dropName
     }
 
@@ -39,7 +38,8 @@ final class SparkTestDatabase: Sendable {
         case .sqlite:
             let path = try TestEnvironment.temporaryDirectory("spark-db").appendingPathComponent("spark.sqlite").path
             database = SparkTestDatabase(backend: .sqlite, connection: try SQLiteConnection(path: path),
-                                         reconnect: { try SQLiteConnection(path: path) }, dropName: nil)
+                                         configuration: DatabaseConfiguration(driver: .sqlite(path: path), connectionName: "sqlite"),
+                                         dropName: nil)
         case .postgres:
             let name = "spark_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let admin = try await PostgresConnection(configuration: try postgresConfiguration(database: "postgres"))
@@ -47,7 +47,7 @@ final class SparkTestDatabase: Sendable {
             admin.close()
             let configuration = try postgresConfiguration(database: String(name))
             database = SparkTestDatabase(backend: .postgres, connection: try await PostgresConnection(configuration: configuration),
-                                         reconnect: { try await PostgresConnection(configuration: configuration) },
+                                         configuration: DatabaseConfiguration(driver: .postgres(configuration), connectionName: "pgsql"),
                                          dropName: String(name))
         }
         try await SparkSchema.create(on: database.connection)
