@@ -73,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "shuttle",
             dependencies: [
-                "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe",
+                "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
+                "Database",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -41,7 +41,7 @@ enum MonzoObjects {
 
     /// The master (`accounts`) integration of the job's group, created when missing: its only lasting
     /// effect at 373618f (the id it returns is dropped by mass assignment).
-    static func ensureMaster(_ integration: Integration, writer: SparkWriter) async throws {
+    static func ensureMaster(_ integration: SparkIntegration, writer: SparkWriter) async throws {
         guard let group = integration.group else {
             throw MonzoJobError.noGroup(integration: integration.id)
         }

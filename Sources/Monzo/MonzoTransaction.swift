@@ -11,13 +11,13 @@ import Spark
 /// tags and blocks. Pure: the job writes what this describes.
 struct MonzoTransaction {
     let tx: PHPValue
-    let integration: Integration
+    let integration: SparkIntegration
     let settings: MonzoSettings
     let clock: SparkClock
     /// `tx.id` as a string, or a fresh uuid when missing (as the app does).
     let sourceId: String
 
-    init(_ tx: PHPValue, integration: Integration, settings: MonzoSettings, clock: SparkClock) {
+    init(_ tx: PHPValue, integration: SparkIntegration, settings: MonzoSettings, clock: SparkClock) {
         self.tx = tx
         self.integration = integration
         self.settings = settings

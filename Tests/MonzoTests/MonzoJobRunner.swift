@@ -34,7 +34,7 @@ struct MonzoJobRunner {
         if let accountId { properties.append(JobProperty("accountId", .protected, .string(accountId), default: nil)) }
         let id = integrationId ?? database.integrations[instance]!
         properties.append(.model("integration", .protected, ModelIdentifier(
-            modelClass: Integration.phpClass, id: .string(id), relations: ["user", "group"], connection: "pgsql")))
+            modelClass: SparkIntegration.phpClass, id: .string(id), relations: ["user", "group"], connection: "pgsql")))
         properties.append(JobProperty("rawData", .protected, rawData, default: nil))
         properties.append(JobProperty("serviceName", .protected, .string("monzo"), default: nil))
         return PendingJob(className: className, properties: properties, version: version, shape: .serializesModels)

@@ -73,6 +73,11 @@ final class SparkTestDatabase: Sendable {
         }
     }
 
+    /// A new SQLite file without any table.
+    static func emptySQLitePath() throws -> String {
+        try TestEnvironment.temporaryDirectory("spark-empty").appendingPathComponent("empty.sqlite").path
+    }
+
     func store(at clock: SparkClock) -> SparkStore {
         SparkStore(database: SingleSessionDatabase(connection), clock: clock)
     }

@@ -7,8 +7,8 @@ extension SparkWriter {
     /// The integration a job's ModelIdentifier names, as PHP restores it: `SELECT * … WHERE id = ?` without
     /// the soft-delete filter, then the listed relations (`user`, `group`; the group's soft-delete scope
     /// applies). A missing row throws PHP's `ModelNotFoundException`.
-    public func integration(_ identifier: ModelIdentifier) async throws -> Integration {
-        let model = identifier.modelClass ?? Integration.phpClass
+    public func integration(_ identifier: ModelIdentifier) async throws -> SparkIntegration {
+        let model = identifier.modelClass ?? SparkIntegration.phpClass
         guard let id = identifier.id.stringValue ?? identifier.id.intValue.map(String.init) else {
             throw ModelNotFound.error(model: model, ids: [])
         }
@@ -17,7 +17,7 @@ extension SparkWriter {
     }
 
     /// The integration with this id and its user and group, in one statement; nil when there is none.
-    public func integration(id: String) async throws -> Integration? {
+    public func integration(id: String) async throws -> SparkIntegration? {
         // A key that is not a uuid names no row (PostgreSQL would reject it as input for a uuid column).
         guard Self.isUUID(id) else { return nil }
         let sql = """
@@ -32,7 +32,7 @@ extension SparkWriter {
             where i.id = ? limit 1
             """
         guard let row = try await query(sql, [.text(id)]).first else { return nil }
-        var integration = Integration(
+        var integration = SparkIntegration(
             id: row["id"]?.string ?? id, userId: row["user_id"]?.string ?? "",
             integrationGroupId: row["integration_group_id"]?.string, service: row["service"]?.string,
             name: row["name"]?.string, instanceType: row["instance_type"]?.string, accountId: row["account_id"]?.string,

@@ -1,8 +1,9 @@
 import PHPFormats
 
-/// A row of `integrations`: one instance of a service inside a group (Monzo's `accounts`, `transactions`,
+/// A row of `integrations` (the app's `App\Models\Integration`; not the seam's `Integration` protocol): one
+/// instance of a service inside a group (Monzo's `accounts`, `transactions`,
 /// `pots`, `balances`), with the relations a job's ModelIdentifier asked for.
-public struct Integration: Sendable, Hashable {
+public struct SparkIntegration: Sendable, Hashable {
     public static let phpClass = "App\\Models\\Integration"
 
     public var id: String
