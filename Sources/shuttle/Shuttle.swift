@@ -13,7 +13,7 @@ struct Shuttle: AsyncParsableCommand {
         abstract: "A Swift worker for Laravel's Redis queue, beside the app's PHP workers.",
         subcommands: [
             WorkCommand.self, DispatchCommand.self, StatusCommand.self, InspectCommand.self, FailedCommand.self, RetryCommand.self,
-            ForgetCommand.self, FlushCommand.self, ClearCommand.self,
+            ForgetCommand.self, FlushCommand.self, ClearCommand.self, MigrateCommand.self,
         ]
     )
 }
