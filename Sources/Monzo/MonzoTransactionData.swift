@@ -25,7 +25,8 @@ public struct MonzoTransactionData: JobHandler {
         let input = try MonzoJobInput(context, className: Self.phpClass, needsAccountId: true)
         let clock = store.clock, settings = self.settings
         let logger = context.logger
-        try await store.write { writer in
+        let roundTrips = RoundTripCounter()
+        try await store.write(roundTrips: roundTrips) { writer in
             let integration = try await writer.integration(input.integration)
             let user = integration.userId
             let transactions = input.rawData.arrayValue?.values ?? []
@@ -83,5 +84,8 @@ public struct MonzoTransactionData: JobHandler {
             try await writer.upsertBlocks(blocks, events: written)
             try await writer.attachTags(tags, events: written)
         }
+        logger.debug("Monzo transactions written", metadata: [
+            "transactions": "\(input.rawData.arrayValue?.count ?? 0)", "round_trips": "\(roundTrips.value)",
+        ])
     }
 }

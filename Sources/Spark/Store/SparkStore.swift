@@ -19,12 +19,15 @@ public struct SparkStore: Sendable {
         SparkStore(database: database, clock: clock, roundTrips: roundTrips)
     }
 
-    /// Runs `body` in one transaction; BEGIN and COMMIT count as round trips too.
-    public func write<T: Sendable>(_ body: @Sendable (SparkWriter) async throws -> T) async throws -> T {
-        roundTrips.add(2)
-        let clock = self.clock, counter = roundTrips
+    /// Runs `body` in one transaction; BEGIN and COMMIT count as round trips too. `roundTrips` (if given)
+    /// receives this transaction's own count, the store's counter the running total.
+    public func write<T: Sendable>(roundTrips own: RoundTripCounter = RoundTripCounter(),
+                                   _ body: @Sendable (SparkWriter) async throws -> T) async throws -> T {
+        let clock = self.clock, total = roundTrips
+        own.add(2)
+        defer { total.add(own.value) }
         return try await database.transaction { connection in
-            try await body(SparkWriter(connection: connection, clock: clock, roundTrips: counter))
+            try await body(SparkWriter(connection: connection, clock: clock, roundTrips: own))
         }
     }
 }
