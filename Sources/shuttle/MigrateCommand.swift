@@ -40,8 +40,10 @@ struct MigrateCommand: AsyncParsableCommand {
                 try await DatabaseUuidFailedJobProvider(connection: connection, table: config.failedJobs.table).createTableIfMissing()
                 try await DatabaseCacheStore(connection: connection, table: config.cache.databaseTable).createTableIfMissing()
                 try await DatabaseBatchRepository(connection: connection).createTableIfMissing()
-                guard try await SparkSchemaCheck.check(connection) == .compatible else {
-                    throw CommandFailure("the Spark tables were created but do not check out")
+                // Tables the app already had under Spark's names (its own `users`, say) are left as they are.
+                let outcome = try await SparkSchemaCheck.check(connection)
+                if case .incompatible(let problem) = outcome {
+                    throw CommandFailure("the database cannot hold Spark's rows: \(problem)")
                 }
                 logger.info("created Spark's tables and failed_jobs, cache, job_batches",
                             metadata: ["tables": "\(SparkSchema.tables.joined(separator: ", "))"])

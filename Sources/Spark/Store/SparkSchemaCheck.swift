@@ -43,7 +43,8 @@ public enum SparkSchemaCheck {
 
     /// What the database holds of Spark's tables.
     public enum Outcome: Sendable, Equatable {
-        /// None of the tables exists (not a Spark database, or not migrated yet).
+        /// Neither `objects` nor `events` exists: not a Spark database (an app may well have its own `users` or
+        /// `integrations`), or not migrated yet.
         case absent
         case compatible
         /// The first table and column missing or of an incompatible type, on one line.
@@ -52,7 +53,7 @@ public enum SparkSchemaCheck {
 
     public static func check(_ connection: any SQLConnection) async throws -> Outcome {
         let found = try await columnTypes(connection)
-        if !columns.contains(where: { found[$0.table] != nil }) { return .absent }
+        if found["objects"] == nil && found["events"] == nil { return .absent }
         for (table, wanted) in columns {
             guard let have = found[table] else { return .incompatible("table \(table) is missing") }
             for (column, kind) in wanted {
