@@ -26,6 +26,7 @@ public struct MonzoPotData: JobHandler {
                 var objects = [day]
                 var events: [SparkEvent] = []
                 let pots = input.rawData.arrayValue?.values ?? []
+                var masterEnsured = false
                 for (index, pot) in pots.enumerated() {
                     guard case .array = pot else {
                         logger.warning("pot skipped: not an object", metadata: ["index": "\(index)", "integration": "\(integration.id)"])
@@ -38,7 +39,10 @@ public struct MonzoPotData: JobHandler {
                         logger.warning("pot skipped: unreadable created time", metadata: ["pot": "\(potId.phpString)"])
                         continue
                     }
-                    try await MonzoObjects.ensureMaster(integration, writer: writer)
+                    if !masterEnsured {  // PHP resolves it per pot; once per job has the same effect
+                        try await MonzoObjects.ensureMaster(integration, writer: writer)
+                        masterEnsured = true
+                    }
                     let name = pot[php: "name"]?.phpString ?? "Pot"
                     let deleted = PHPStringCast.isTruthy(pot[php: "deleted"])
                     let balance = pot[php: "balance"]?.phpInt ?? 0

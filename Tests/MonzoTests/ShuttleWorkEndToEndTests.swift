@@ -6,15 +6,20 @@ import Spark
 import TestSupport
 import XCTest
 
-/// The whole path as it runs in production: `shuttle dispatch` pushes the four jobs as Laravel 12 would (the
-/// integration as a real ModelIdentifier), `shuttle work --stop-when-empty` runs them at the scenario's clocks
-/// (`SHUTTLE_NOW`), with `MONZO_SALARY_NAME` from the app's `.env`, into PostgreSQL or SQLite; the rows are the
-/// golden ones.
+/// The whole path as it runs in production: the four jobs are pushed, by `shuttle dispatch` as Laravel 12 would
+/// or by real PHP (the harness's Laravel 8 with the app's job classes and constructors, the Integration read from
+/// the database), each holding the integration as a ModelIdentifier; `shuttle work --stop-when-empty` runs them at
+/// the scenario's clocks (`SHUTTLE_NOW`), with `MONZO_SALARY_NAME` from the app's `.env`, into PostgreSQL or
+/// SQLite; the rows are the golden ones.
 final class ShuttleWorkEndToEndTests: XCTestCase {
-    func testDispatchedJobsRunIntoPostgreSQL() async throws { try await endToEnd(.postgres) }
-    func testDispatchedJobsRunIntoSQLite() async throws { try await endToEnd(.sqlite) }
+    enum Producer { case shuttle, php }
 
-    func endToEnd(_ backend: SparkTestDatabase.Backend) async throws {
+    func testDispatchedJobsRunIntoPostgreSQL() async throws { try await endToEnd(.postgres, .shuttle) }
+    func testDispatchedJobsRunIntoSQLite() async throws { try await endToEnd(.sqlite, .shuttle) }
+    func testJobsPHPDispatchedRunIntoPostgreSQL() async throws { try await endToEnd(.postgres, .php) }
+    func testJobsPHPDispatchedRunIntoSQLite() async throws { try await endToEnd(.sqlite, .php) }
+
+    func endToEnd(_ backend: SparkTestDatabase.Backend, _ producer: Producer) async throws {
         try await withDatabase(backend) { db in
             try await DatabaseUuidFailedJobProvider(connection: db.connection).createTableIfMissing()
             let directory = try TestEnvironment.temporaryDirectory("spark-e2e")
@@ -24,13 +29,14 @@ final class ShuttleWorkEndToEndTests: XCTestCase {
             var environment = [
                 "REDIS_HOST": TestEnvironment.redisHost, "REDIS_PORT": String(try TestEnvironment.redisPort()), "REDIS_PREFIX": prefix,
                 "REDIS_CACHE_DB": "1", "CACHE_STORE": "redis", "QUEUE_CONNECTION": "redis", "REDIS_QUEUE": "pull",
-                "SHUTTLE_LARAVEL_VERSION": "12",
+                "REDIS_DB": "0", "CACHE_DRIVER": "redis", "SHUTTLE_LARAVEL_VERSION": producer == .php ? "8" : "12",
             ]
             switch db.configuration.driver {
             case .sqlite(let path): environment.merge(["DB_CONNECTION": "sqlite", "DB_DATABASE": path]) { $1 }
             case .postgres(let pg):
                 environment.merge(["DB_CONNECTION": "pgsql", "DB_HOST": pg.host, "DB_PORT": String(pg.port),
-                                   "DB_DATABASE": pg.database, "DB_USERNAME": pg.username, "DB_SSLMODE": "disable"]) { $1 }
+                                   "DB_DATABASE": pg.database, "DB_USERNAME": pg.username, "DB_PASSWORD": "",
+                                   "DB_SSLMODE": "disable"]) { $1 }
             }
             func shuttle(_ arguments: [String], now: String? = nil) throws -> ProcessResult {
                 var env = environment
@@ -39,6 +45,14 @@ final class ShuttleWorkEndToEndTests: XCTestCase {
                 return try ProcessRunner.run([binary] + arguments, environment: env, currentDirectory: directory, check: false)
             }
             func dispatch(_ className: String, instance: String, rawData: JSONValue, accountId: String?) throws {
+                if producer == .php {
+                    let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/laravel/dispatch-monzo.php").path
+                    let arguments = [String(className.split(separator: "\\").last!), db.integrations[instance]!] + (accountId.map { [$0] } ?? [])
+                    let out = try ProcessRunner.php(script, arguments, stdin: try JSONWriter.encode(rawData), environment: environment,
+                                                    check: false)
+                    XCTAssertEqual(out.status, 0, out.stderrText)
+                    return
+                }
                 var properties = JSONObject()
                 if let accountId { properties["*accountId"] = .string(accountId) }
                 properties["*integration"] = .object(JSONObject([

@@ -24,7 +24,8 @@ extension SparkWriter {
         var insertKeys: [EventKey] = []
         var inserted: [EventKey: String] = [:]
         for key in order where stored[key] == nil {
-            guard let write = latest[key], let actor = objects[write.actor], let target = objects[write.target] else { continue }
+            guard let write = latest[key] else { continue }
+            let (actor, target) = try Self.objectIds(write, objects)
             let id = Self.newId()
             inserted[key] = id
             insertKeys.append(key)
@@ -70,7 +71,7 @@ extension SparkWriter {
                 result.skipped.append(key)
                 continue
             }
-            guard let actor = objects[write.actor], let target = objects[write.target] else { continue }
+            let (actor, target) = try Self.objectIds(write, objects)
             result.ids[key] = existing.id
             result.times[key] = write.time
             let metadata = try Self.json(write.eventMetadata)
@@ -93,6 +94,13 @@ extension SparkWriter {
                 rows: updates)
         }
         return result
+    }
+
+    /// The ids of an event's actor and target, which the job must have upserted or looked up first.
+    static func objectIds(_ event: SparkEvent, _ objects: [ObjectKey: String]) throws -> (actor: String, target: String) {
+        guard let actor = objects[event.actor] else { throw SparkError.unknownObject(event.actor.description, event: event.key.sourceId) }
+        guard let target = objects[event.target] else { throw SparkError.unknownObject(event.target.description, event: event.key.sourceId) }
+        return (actor, target)
     }
 
     /// The rows of these keys, soft-deleted ones included, locked for the rest of the transaction.
