@@ -48,7 +48,7 @@ run() {  # backend concurrency
       acc_0000FAKE0000CURRENT0001 >/dev/null
   done < "$tmp/jobs.jsonl"
   start=$(date +%s.%N)
-  (cd "$tmp" && env "${env[@]}" LOG_LEVEL=debug /usr/bin/time -f '%M' -o "$tmp/rss" "$shuttle" work --queue pull --stop-when-empty \
+  (cd "$tmp" && env "${env[@]}" LOG_LEVEL=debug /usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$shuttle" work --queue pull --stop-when-empty \
     --sleep 0.1 --concurrency "$concurrency" --tries 1 2> "$tmp/work.log")
   end=$(date +%s.%N)
   local events trips rss seconds
@@ -56,7 +56,8 @@ run() {  # backend concurrency
   else events=$(sqlite3 "$tmp/$concurrency.sqlite" "select count(*) from events"); fi
   [ "$events" = "$total" ] || { echo "bench-monzo: $backend c=$concurrency wrote $events events, not $total (log: $tmp/work.log)" >&2; exit 1; }
   trips=$(grep -o 'round_trips=[0-9]*' "$tmp/work.log" | awk -F= '{s += $2} END {print s}')
-  rss=$(( $(cat "$tmp/rss") / 1024 ))
+  read -r rss_kb user_cpu sys_cpu < "$tmp/rss"
+  rss=$(( rss_kb / 1024 ))
   seconds=$(python3 -c "print(f'{$end - $start:.3f}')")
   # The floor: the final rows, one multi-row INSERT per table, one transaction, into the same empty schema.
   local floor
@@ -73,11 +74,12 @@ run() {  # backend concurrency
     start=$(date +%s.%N); (echo "begin;"; cat "$tmp/rows.sql"; echo "commit;") | sqlite3 "$tmp/$concurrency.sqlite"; end=$(date +%s.%N)
   fi
   floor=$(python3 -c "print(f'{$end - $start:.3f}')")
-  python3 - "$backend" "$concurrency" "$total" "$seconds" "$rss" "$trips" "$floor" <<'PY'
+  python3 - "$backend" "$concurrency" "$total" "$seconds" "$rss" "$trips" "$floor" "$user_cpu" "$sys_cpu" <<'PY'
 import sys
 backend, c, total, seconds, rss, trips, floor = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], int(sys.argv[6]), float(sys.argv[7])
-print(f"{backend:9} --concurrency {c}: {total / seconds:8.0f} transactions/s ({seconds:.2f} s), peak RSS {rss} MB, "
-      f"{trips / total:.3f} round trips/transaction; floor {floor:.2f} s, Shuttle/floor {seconds / floor:.1f}x")
+cpu = float(sys.argv[8]) + float(sys.argv[9])
+print(f"{backend:9} --concurrency {c}: {total / seconds:8.0f} transactions/s ({seconds:.2f} s, Shuttle CPU {cpu:.2f} s), "
+      f"peak RSS {rss} MB, {trips / total:.3f} round trips/transaction; floor {floor:.2f} s, Shuttle/floor {seconds / floor:.1f}x")
 PY
 }
 

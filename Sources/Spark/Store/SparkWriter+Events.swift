@@ -103,27 +103,33 @@ extension SparkWriter {
         return (actor, target)
     }
 
-    /// The rows of these keys, soft-deleted ones included, locked for the rest of the transaction.
+    /// The rows of these keys, soft-deleted ones included, locked for the rest of the transaction. Keys are
+    /// grouped by integration so the lookup is `integration_id = ? and source_id in (…)`, which PostgreSQL
+    /// answers from the unique index (a row-value IN list made it scan the table).
     func storedEvents(_ keys: [EventKey]) async throws -> [EventKey: StoredEvent] {
         var stored: [EventKey: StoredEvent] = [:]
-        for start in stride(from: 0, to: keys.count, by: Self.chunk) {
-            let slice = keys[start..<min(keys.count, start + Self.chunk)]
-            let sql = """
-                select id, integration_id, source_id, \(timeColumn("time")) as time, actor_id, service, domain, action, value,
-                  value_multiplier, value_unit, \(jsonColumn("event_metadata")) as event_metadata, target_id,
-                  deleted_at is not null as deleted
-                from events where (integration_id, source_id) in (\(Self.placeholders(rows: slice.count, columns: 2)))
-                order by integration_id, source_id\(connection.forUpdate)
-                """
-            for row in try await query(sql, slice.flatMap { [SQLValue.text($0.integrationId), .text($0.sourceId)] }) {
-                guard let id = row["id"]?.string else { continue }
-                let key = EventKey(integrationId: row["integration_id"]?.string ?? "", sourceId: row["source_id"]?.string ?? "")
-                stored[key] = StoredEvent(
-                    id: id, time: row["time"]?.string, actorId: row["actor_id"]?.string, targetId: row["target_id"]?.string,
-                    service: row["service"]?.string, domain: row["domain"]?.string, action: row["action"]?.string,
-                    value: row["value"]?.int64, valueMultiplier: row["value_multiplier"]?.int64,
-                    valueUnit: row["value_unit"]?.string, eventMetadata: row["event_metadata"]?.string,
-                    deleted: (row["deleted"]?.int64 ?? 0) != 0)
+        let byIntegration = Dictionary(grouping: keys, by: \.integrationId)
+        for (integrationId, group) in byIntegration.sorted(by: { $0.key < $1.key }) {
+            let sources = group.map(\.sourceId).sorted()
+            for start in stride(from: 0, to: sources.count, by: Self.chunk) {
+                let slice = sources[start..<min(sources.count, start + Self.chunk)]
+                let sql = """
+                    select id, integration_id, source_id, \(timeColumn("time")) as time, actor_id, service, domain, action, value,
+                      value_multiplier, value_unit, \(jsonColumn("event_metadata")) as event_metadata, target_id,
+                      deleted_at is not null as deleted
+                    from events where integration_id = ? and source_id in (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
+                    order by source_id\(connection.forUpdate)
+                    """
+                for row in try await query(sql, [.text(integrationId)] + slice.map { .text($0) }) {
+                    guard let id = row["id"]?.string else { continue }
+                    let key = EventKey(integrationId: row["integration_id"]?.string ?? "", sourceId: row["source_id"]?.string ?? "")
+                    stored[key] = StoredEvent(
+                        id: id, time: row["time"]?.string, actorId: row["actor_id"]?.string, targetId: row["target_id"]?.string,
+                        service: row["service"]?.string, domain: row["domain"]?.string, action: row["action"]?.string,
+                        value: row["value"]?.int64, valueMultiplier: row["value_multiplier"]?.int64,
+                        valueUnit: row["value_unit"]?.string, eventMetadata: row["event_metadata"]?.string,
+                        deleted: (row["deleted"]?.int64 ?? 0) != 0)
+                }
             }
         }
         return stored

@@ -16,7 +16,7 @@ public struct SparkWriter: Sendable {
     let roundTrips: RoundTripCounter
 
     /// Rows per multi-row statement: well under PostgreSQL's 65,535 and SQLite's 32,766 parameters.
-    static let chunk = 500
+    static let chunk = 1000
 
     init(connection: any SQLConnection, clock: SparkClock, roundTrips: RoundTripCounter) {
         self.connection = connection
