@@ -15,6 +15,8 @@ final class MonzoMalformedInputTests: XCTestCase {
     func testMalformedTransactionsAreSkippedOnSQLite() async throws { try await malformedTransactions(.sqlite) }
     func testFailingJobsWriteNothingOnPostgreSQL() async throws { try await failingJobs(.postgres) }
     func testFailingJobsWriteNothingOnSQLite() async throws { try await failingJobs(.sqlite) }
+    func testSoftDeletedEventIsLeftAloneOnPostgreSQL() async throws { try await softDeletedEvent(.postgres) }
+    func testSoftDeletedEventIsLeftAloneOnSQLite() async throws { try await softDeletedEvent(.sqlite) }
     func testMissingMasterIsCreatedOnceOnPostgreSQL() async throws { try await missingMaster(.postgres) }
     func testMissingMasterIsCreatedOnceOnSQLite() async throws { try await missingMaster(.sqlite) }
 
@@ -50,6 +52,25 @@ final class MonzoMalformedInputTests: XCTestCase {
             XCTAssertEqual(objects, 0, "a failed job leaves no row behind")
             let events = try await db.count("events")
             XCTAssertEqual(events, 0)
+        }
+    }
+
+    /// Spec §3.5: the unique index covers soft-deleted events, so their source_id cannot be written again (PHP
+    /// throws for that transaction); Shuttle leaves the deleted row alone, logs it, and writes the others.
+    func softDeletedEvent(_ backend: SparkTestDatabase.Backend) async throws {
+        try await withDatabase(backend) { db in
+            let runner = MonzoJobRunner(db, at: "2025-09-02T21:30:00Z")
+            let all = try MonzoJobRunner.fixture("transactions.json").arrayValue!["transactions"]!.arrayValue!.values
+            try await runner.transactions(.array(PHPArray(list: [all[0]])))
+            try await db.connection.execute("update events set deleted_at = ?, value = 1", [.text("2025-09-02 22:00:00")])
+            try await runner.transactions(.array(PHPArray(list: [all[0], all[1]])))
+            let rows = try await db.rows("select source_id, value, deleted_at is not null as deleted from events order by source_id")
+            XCTAssertEqual(rows.count, 2)
+            let deleted = try XCTUnwrap(rows.first { $0["source_id"]?.string == all[0].arrayValue?["id"]?.stringValue })
+            XCTAssertEqual(deleted["value"]?.int, 1, "the soft-deleted row is not rewritten")
+            XCTAssertEqual(deleted["deleted"]?.int, 1)
+            let blocks = try await db.count("blocks")
+            XCTAssertEqual(blocks, 3, "the first run's Merchant block, and the second transaction's Merchant and FX blocks")
         }
     }
 
