@@ -27,7 +27,10 @@ public struct SparkStore: Sendable {
         own.add(2)
         defer { total.add(own.value) }
         return try await database.transaction { connection in
-            try await body(SparkWriter(connection: connection, clock: clock, roundTrips: own))
+            let writer = SparkWriter(connection: connection, clock: clock, roundTrips: own)
+            let result = try await body(writer)
+            try await writer.finish()
+            return result
         }
     }
 }

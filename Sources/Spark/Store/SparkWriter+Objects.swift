@@ -2,13 +2,14 @@ import Database
 import PHPFormats
 
 extension SparkWriter {
-    /// Upserts objects as Eloquent's `updateOrCreate` on (user, concept, type, title) would, batched: the
-    /// keys are locked first, then one SELECT, one multi-row INSERT for the new ones and one UPDATE for
-    /// those whose values changed. A key written twice keeps its last values (the last writer wins in PHP
-    /// too). Returns every key's object id.
+    /// Upserts objects as Eloquent's `updateOrCreate` on (user, concept, type, title) would, batched: one
+    /// SELECT, then for the keys not found a lock, a second look and one multi-row INSERT; the changed values
+    /// of existing objects are written by one UPDATE at the end of the transaction (`finish`). A key written
+    /// twice keeps its last values (the last writer wins in PHP too). Returns every key's object id.
     ///
     /// `objects` has no unique key, so without the lock two jobs in flight could both miss a key and both
-    /// insert it; PHP has that race, Shuttle does not.
+    /// insert it; PHP has that race, Shuttle does not. Only missing keys are locked, and existing rows are
+    /// locked only by the final UPDATE, so jobs touching the same counterparties still run side by side.
     @discardableResult
     public func upsertObjects(_ writes: [SparkObject]) async throws -> [ObjectKey: String] {
         var order: [ObjectKey] = []
@@ -17,30 +18,15 @@ extension SparkWriter {
             if latest.updateValue(write, forKey: write.key) == nil { order.append(write.key) }
         }
         guard !order.isEmpty else { return [:] }
-        try await lock(order.map { "objects|\($0.userId)|\($0.concept)|\($0.type)|\($0.title)" })
-
-        var ids: [ObjectKey: String] = [:]
-        var stored: [ObjectKey: StoredObject] = [:]
-        for start in stride(from: 0, to: order.count, by: Self.chunk) {
-            let slice = order[start..<min(order.count, start + Self.chunk)]
-            let sql = """
-                select id, user_id, concept, type, title, \(timeColumn("time")) as time, content,
-                  \(jsonColumn("metadata")) as metadata, url
-                from objects where deleted_at is null and (user_id, concept, type, title) in (\(Self.placeholders(rows: slice.count, columns: 4)))
-                order by created_at, id
-                """
-            let bindings = slice.flatMap { [SQLValue.text($0.userId), .text($0.concept), .text($0.type), .text($0.title)] }
-            for row in try await query(sql, bindings) {
-                let key = ObjectKey(userId: row["user_id"]?.string ?? "", concept: row["concept"]?.string ?? "",
-                                    type: row["type"]?.string ?? "", title: row["title"]?.string ?? "")
-                guard stored[key] == nil, let id = row["id"]?.string else { continue }  // PHP takes one of duplicates
-                stored[key] = StoredObject(id: id, time: row["time"]?.string, content: row["content"]?.string,
-                                           metadata: row["metadata"]?.string, url: row["url"]?.string)
-            }
+        var stored = try await storedObjects(order)
+        let missing = order.filter { stored[$0] == nil }
+        if !missing.isEmpty {
+            try await lock(missing.map { "objects|\($0.userId)|\($0.concept)|\($0.type)|\($0.title)" })
+            stored.merge(try await storedObjects(missing)) { $1 }
         }
 
+        var ids: [ObjectKey: String] = [:]
         var inserts: [[SQLValue]] = []
-        var updates: [[SQLValue]] = []
         let now = clock.nowText
         for key in order {
             guard let write = latest[key] else { continue }
@@ -50,7 +36,7 @@ extension SparkWriter {
                 let changed = existing.time != write.time || existing.content != write.content
                     || existing.metadata != metadata.string || existing.url != write.url
                 if changed {
-                    updates.append([.text(existing.id), .text(write.time), .text(write.content), metadata, .text(write.url)])
+                    pending.add(id: existing.id, [.text(existing.id), .text(write.time), .text(write.content), metadata, .text(write.url)])
                 }
             } else {
                 let id = Self.newId()
@@ -66,11 +52,45 @@ extension SparkWriter {
                     + Self.placeholders(rows: slice.count, columns: 11),
                 slice.flatMap { $0 })
         }
-        if !updates.isEmpty {
-            try await updateRows("objects", columns: [("time", "timestamptz"), ("content", "text"), ("metadata", "json"), ("url", "text")],
-                                 rows: updates)
-        }
         return ids
+    }
+
+    /// Writes the object updates `upsertObjects` held back: on PostgreSQL the rows are locked first in id order,
+    /// so two jobs updating the same objects wait for each other instead of deadlocking.
+    func finish() async throws {
+        let updates = pending.take()
+        guard !updates.isEmpty else { return }
+        if dialect == .postgres {
+            let ids = updates.compactMap { $0.first }
+            _ = try await query(
+                "select id from objects where id in (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) order by id for update",
+                ids)
+        }
+        try await updateRows("objects", columns: [("time", "timestamptz"), ("content", "text"), ("metadata", "json"), ("url", "text")],
+                             rows: updates)
+    }
+
+    /// The live objects of these keys (the oldest of duplicates PHP may have left).
+    func storedObjects(_ keys: [ObjectKey]) async throws -> [ObjectKey: StoredObject] {
+        var stored: [ObjectKey: StoredObject] = [:]
+        for start in stride(from: 0, to: keys.count, by: Self.chunk) {
+            let slice = keys[start..<min(keys.count, start + Self.chunk)]
+            let sql = """
+                select id, user_id, concept, type, title, \(timeColumn("time")) as time, content,
+                  \(jsonColumn("metadata")) as metadata, url
+                from objects where deleted_at is null and (user_id, concept, type, title) in (\(Self.placeholders(rows: slice.count, columns: 4)))
+                order by created_at, id
+                """
+            let bindings = slice.flatMap { [SQLValue.text($0.userId), .text($0.concept), .text($0.type), .text($0.title)] }
+            for row in try await query(sql, bindings) {
+                let key = ObjectKey(userId: row["user_id"]?.string ?? "", concept: row["concept"]?.string ?? "",
+                                    type: row["type"]?.string ?? "", title: row["title"]?.string ?? "")
+                guard stored[key] == nil, let id = row["id"]?.string else { continue }
+                stored[key] = StoredObject(id: id, time: row["time"]?.string, content: row["content"]?.string,
+                                           metadata: row["metadata"]?.string, url: row["url"]?.string)
+            }
+        }
+        return stored
     }
 
     /// The user's live (not archived) Monzo-style pot objects with their `metadata.pot_id`, for matching a

@@ -14,6 +14,8 @@ public struct SparkWriter: Sendable {
     public let connection: any SQLConnection
     public let clock: SparkClock
     let roundTrips: RoundTripCounter
+    /// Object updates held back until the end of the transaction (see `finish`).
+    let pending = PendingUpdates()
 
     /// Rows per multi-row statement: well under PostgreSQL's 65,535 and SQLite's 32,766 parameters.
     static let chunk = 1000
