@@ -31,26 +31,29 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
 
-        // 2. Clients and codecs that know nothing of Laravel's queue.
-        .target(name: "Redis", dependencies: ["CHiredis"], swiftSettings: strict),
+        // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the
+        //    one of each that the Redis client (EVALSHA names) and the PHP formats share.
+        .target(name: "Digests", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "Redis", dependencies: ["CHiredis", "Digests"], swiftSettings: strict),
         .target(name: "PHPSerialization", swiftSettings: strict),
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
-        .target(name: "PHPFormats", dependencies: ["PHPSerialization", "COpenSSL"], swiftSettings: strict),
+        .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests", "CXXHash"], swiftSettings: strict),
 
         // 3. The queue core: payloads, queue operations, the worker, failed jobs, caches, encrypter, dispatch,
         //    and the integration seam.
         .target(
             name: "LaravelQueue",
             dependencies: [
-                "Redis", "PHPSerialization", "Database", "PHPFormats", "COpenSSL",
+                "Redis", "PHPSerialization", "Database", "PHPFormats", "Digests", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
 
         // 4. Around the core, as job middleware and push hooks.
-        .target(name: "LaravelBus", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Redis", "Database",
+        .target(name: "LaravelBus", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Redis", "Database", "Digests",
                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -83,6 +86,7 @@ let package = Package(
 
         // Test-only helpers: where the test services are, how to run PHP, where fixtures live.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev   # C libraries the Swift targets link
+  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev libxxhash-dev  # C libraries the Swift targets link
   redis-server redis-tools                             # the queue
   postgresql postgresql-client                         # the app's database in tests
   php-cli php-redis php-sqlite3 php-pgsql php-laravel-framework  # the real Laravel for interop tests

@@ -44,7 +44,7 @@ public struct MonzoPotData: JobHandler {
                         masterEnsured = true
                     }
                     let name = pot[php: "name"]?.phpString ?? "Pot"
-                    let deleted = PHPStringCast.isTruthy(pot[php: "deleted"])
+                    let deleted = (pot[php: "deleted"]?.isTruthy ?? false)
                     let balance = pot[php: "balance"]?.phpInt ?? 0
                     let key = ObjectKey(userId: user, concept: "account", type: deleted ? "monzo_archived_pot" : "monzo_pot", title: name)
                     objects.append(SparkObject(

@@ -42,7 +42,7 @@ struct MonzoTransaction {
         let counterparty = tx[php: "counterparty"]
         let cp = counterparty?[php: "account_id"] ?? counterparty?[php: "id"] ?? counterparty
         // `metadata->pot_id @> <json of cp>`: for a string, equality; an array never matches a pot id string.
-        if let cp, PHPStringCast.isTruthy(cp), case .string = cp,
+        if let cp, cp.isTruthy, case .string = cp,
            let pot = pots.first(where: { $0.metadata?["pot_id"]?.stringValue == cp.stringValue }) {
             return (ObjectKey(userId: userId, concept: "account", type: "monzo_pot", title: pot.title), nil, pot.title, pot.id)
         }

@@ -11,7 +11,7 @@ extension PHPValue {
     }
 
     /// PHP's `empty()`: null, false, 0, 0.0, "", "0" and [] are empty.
-    var isEmptyInPHP: Bool { !PHPStringCast.isTruthy(self) }
+    var isEmptyInPHP: Bool { !isTruthy }
 
     /// `(int) $value`.
     var phpInt: Int { PHPIntCast.int(self) }

@@ -223,12 +223,11 @@ struct PHPValueReader {
                 || c == UInt8(ascii: "_") || c >= 0x80 || (allowBackslash && c == UInt8(ascii: "\\"))
             if !ok { return nil }
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func isUTF8(_ bytes: [UInt8]) -> Bool {
-        String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(bytes)
+        String(validating: bytes, as: UTF8.self) != nil
     }
 
     // MARK: Lexical pieces

@@ -1,3 +1,5 @@
+import Digests
+
 /// A Lua script with its SHA-1, computed once so every call can go out as EVALSHA.
 ///
 /// Laravel sends full script text with EVAL on every call; EVALSHA saves shipping the source each time
@@ -9,6 +11,6 @@ public struct RedisScript: Sendable, Hashable {
 
     public init(_ source: String) {
         self.source = source
-        self.sha1 = SHA1.hexDigest(source.utf8)
+        self.sha1 = SHA1.hex(source.utf8)
     }
 }

@@ -17,7 +17,7 @@ struct AppOptions: ParsableArguments {
     @Option(name: .long, help: "The Laravel app's .env file (read first; the environment and flags override it).")
     var envFile: String?
 
-    @Option(name: .long, help: "The Laravel version to behave as (8 … 13, or e.g. 12.67). Default: SHUTTLE_LARAVEL_VERSION, else 12.")
+    @Option(name: .long, help: "The Laravel version to behave as (8 … 13, or e.g. 12.67). Default: SHUTTLE_LARAVEL_VERSION, else the app's composer.lock, else 12.")
     var laravel: String?
 
     @Flag(name: [.short, .long], help: "Log debug detail.")
@@ -27,9 +27,14 @@ struct AppOptions: ParsableArguments {
     func configuration(connection: String? = nil, overrides extra: [String: String] = [:]) throws -> QueueConfiguration {
         var overrides = extra
         if let laravel { overrides[LaravelVersion.variable] = laravel }
-        let path = envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
-        let env = try LaravelEnvironment.load(envFile: path, overrides: overrides)
-        return try QueueConfiguration.resolve(env, connection: connection)
+        let env = try LaravelEnvironment.load(envFile: envFilePath, overrides: overrides)
+        // The app's composer.lock sits beside its .env (the working directory's, by default).
+        return try QueueConfiguration.resolve(env, connection: connection, appRoot: appRoot ?? FileManager.default.currentDirectoryPath)
+    }
+
+    /// The `.env` read: `--env-file`, else `./.env` when there is one.
+    var envFilePath: String? {
+        envFile ?? (FileManager.default.fileExists(atPath: ".env") ? ".env" : nil)
     }
 
     /// The app root: the .env file's directory (relative SQLite paths are taken from there, as Laravel does).
@@ -50,6 +55,7 @@ struct AppOptions: ParsableArguments {
         let config = try configuration(connection: connection, overrides: overrides)
         let logger = logger()
         for warning in config.warnings { logger.warning("\(warning)") }
+        logger.debug("behaving as Laravel \(config.version)", metadata: ["from": "\(config.versionSource)"])
         // `make run` sets SHUTTLE_EMBEDDED_DATABASE: its SQLite file is Shuttle's own, so Shuttle makes its tables.
         let embedded = config.environment["SHUTTLE_EMBEDDED_DATABASE"].map { ["1", "true"].contains($0.lowercased()) } ?? false
         return try await QueueApplication.connect(config, appRoot: appRoot, embeddedDatabase: embedded, logger: logger)

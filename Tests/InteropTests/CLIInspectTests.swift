@@ -99,6 +99,31 @@ final class CLIInspectTests: XCTestCase {
         try assertOneLineFailure(["inspect", cut, "--queue", "default"], mentions: ["--queue"])
     }
 
+    /// A payload Laravel's pop script cannot reserve is refused, with the reason, whatever it is read from.
+    func testPayloadWithoutNumericAttemptsExitsOneWithTheReason() throws {
+        let url = cli.directory.appendingPathComponent("no-attempts.json")
+        let payload = #"{"uuid":"u","displayName":"App\\Jobs\\X","job":"Illuminate\\Queue\\CallQueuedHandler@call","data":{}}"#
+        try Data(payload.utf8).write(to: url)
+        let reason = #"no numeric "attempts": Laravel's pop script cannot reserve it"#
+        try assertOneLineFailure(["inspect", url.path], mentions: [url.path, "payload", reason])
+        try assertOneLineFailure(["inspect", "-"], stdin: Array(#"{"attempts":"many"}"#.utf8), mentions: ["stdin", reason])
+        try cli.redis(["rpush", cli.prefix + "queues:poison", payload])
+        try assertOneLineFailure(["inspect", "--queue", "poison"], mentions: ["queue [poison] index 0", reason])
+    }
+
+    /// Two array keys that are not UTF-8 stay two keys, as base64, in what the command prints.
+    func testBinaryArrayKeysStayApart() throws {
+        let encrypter = try Encrypter(appKey: CLIHarness.appKey)
+        let command = Array(#"O:3:"Foo":1:{s:4:"keys";a:2:{s:1:""#.utf8) + [0xFF] + Array(#"";i:1;s:1:""#.utf8) + [0xFE]
+            + Array(#"";i:2;}}"#.utf8)
+        let bytes = Array(#"{"uuid":"u","attempts":0,"data":{"commandName":"Foo","command":"\#(try encrypter.encryptCommand(command))"}}"#.utf8)
+        let result = try cli.shuttle(["inspect", "-"], stdin: bytes)
+        XCTAssertEqual(result.stdoutText, try expected(bytes))
+        XCTAssertTrue(result.stdoutText.contains(#""base64": "/w==""#), result.stdoutText)
+        XCTAssertTrue(result.stdoutText.contains(#""base64": "/g==""#), result.stdoutText)
+        XCTAssertFalse(result.stdoutText.contains("\u{FFFD}"))
+    }
+
     private func assertOneLineFailure(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:],
                                       mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try cli.shuttle(arguments, stdin: stdin, environment: environment, check: false)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `php artisan queue:restart` (§6.8, §10 #30): the cache key `illuminate:queue:restart` changes, and every worker
@@ -14,6 +15,48 @@ final class InteropRestartTests: InteropTestCase {
     func testQueueRestartThroughTheDatabaseCacheStopsShuttleAfterItsJob() throws {
         environment["CACHE_DRIVER"] = "database"
         try assertRestartStopsBothWorkers()
+    }
+
+    /// A Laravel 8 app with no version configured anywhere: Shuttle finds 8 in the composer.lock beside the
+    /// `.env`, so it watches the key Laravel 8's queue:restart writes, and the restart reaches it. (Assuming
+    /// 12, it would read the database cache instead and never stop.)
+    func testQueueRestartReachesShuttleThatFoundLaravel8InComposerLock() throws {
+        environment["CACHE_DRIVER"] = "redis"
+        environment.removeValue(forKey: "SHUTTLE_LARAVEL_VERSION")
+        // The app directory is the workers' working directory: its .env is the harness's environment.
+        let dotEnv = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
+        try Data(dotEnv.utf8).write(to: directory.appendingPathComponent(".env"))
+        let lock = directory.appendingPathComponent("composer.lock")
+        try Data(#"""
+            {"_readme": ["This file locks the dependencies of your project to a known state"],
+             "packages": [{"name": "laravel/framework", "version": "v8.83.26", "type": "library"},
+                          {"name": "laravel/tinker", "version": "v2.8.2"}],
+             "packages-dev": []}
+            """#.utf8).write(to: lock)
+
+        let about = try aboutJSON()
+        let shuttle = about["shuttle"] as? [String: Any]
+        XCTAssertEqual(shuttle?["laravel_version"] as? String, "8.83.26")
+        XCTAssertEqual(shuttle?["laravel_version_source"] as? [String: String], ["kind": "composer.lock", "path": lock.path])
+        let restartKey = try XCTUnwrap((about["cache"] as? [String: Any])?["restart_key"] as? String)
+        XCTAssertEqual(restartKey, prefix + "laravel_cache:illuminate:queue:restart")
+
+        try assertRestartStopsBothWorkers()
+        XCTAssertEqual(try redis("-n", "1", "exists", restartKey), "1", "PHP's queue:restart wrote the key about names")
+        XCTAssertFalse(workerLogs().contains("Laravel version unknown"), workerLogs())
+
+        // Without the lock the version is assumed, and the key Shuttle would watch is another one.
+        try FileManager.default.removeItem(at: lock)
+        let assumed = try aboutJSON()
+        XCTAssertEqual((assumed["shuttle"] as? [String: Any])?["laravel_version"] as? String, "12.26.4")
+        XCTAssertNotEqual((assumed["cache"] as? [String: Any])?["restart_key"] as? String, restartKey)
+    }
+
+    /// `shuttle about --json` run in the app directory, decoded.
+    private func aboutJSON() throws -> [String: Any] {
+        let result = try ProcessRunner.run([try Self.shuttleBinary().path, "about", "--json"], environment: environment,
+                                           currentDirectory: directory)
+        return try json(result.stdoutText)
     }
 
     private func assertRestartStopsBothWorkers(file: StaticString = #filePath, line: UInt = #line) throws {

@@ -55,6 +55,12 @@ final class BusUniqueLockTests: XCTestCase {
         XCTAssertFalse(Plain().uniqueUntilProcessing)
     }
 
+    /// The reference vectors (xxHash's own, and PHP's `hash('xxh128', …)`): canonical byte order, lowercase.
+    func testXXH3KnownVectors() {
+        XCTAssertEqual(XXH3.hash128Hex([]), "99aa06d3014798d86001c324468d497f")
+        XCTAssertEqual(XXH3.hash128Hex(Array("abc".utf8)), "06b05ab6733a618578af5f94892f3950")
+    }
+
     /// Every XXH3 length class (0, 1–3, 4–8, 9–16, 17–128, 129–240, > 240 with several blocks).
     func testXXH3MatchesPHP() throws {
         let lengths = Array(0...260) + [511, 1024, 1025, 2048, 3000]

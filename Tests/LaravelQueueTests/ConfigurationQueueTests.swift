@@ -31,7 +31,10 @@ final class ConfigurationQueueTests: XCTestCase {
         XCTAssertEqual(config.app, AppConfiguration(name: "Laravel", key: nil, previousKeys: [], cipher: "AES-256-CBC", timezone: "UTC"))
         XCTAssertEqual(config.failedJobs.driver, "database-uuids")
         XCTAssertEqual(config.failedJobs.database, "sqlite")
-        XCTAssertEqual(config.warnings, [])
+        XCTAssertEqual(config.versionSource, .assumed)
+        XCTAssertEqual(config.warnings.count, 1, "only that the version is assumed")
+        XCTAssertTrue(config.warnings.first?.hasPrefix("Laravel version unknown") == true, "\(config.warnings)")
+        XCTAssertEqual(try resolve(["SHUTTLE_LARAVEL_VERSION": "12"]).warnings, [])
     }
 
     /// The skeleton defaults that change between majors (checked against laravel/laravel 8.x – 12.x and
@@ -168,7 +171,7 @@ final class ConfigurationQueueTests: XCTestCase {
     func testConnectionName() throws {
         XCTAssertEqual(try resolve(["QUEUE_CONNECTION": "redis-high"]).connectionName, "redis-high")
         XCTAssertEqual(try resolve(["QUEUE_CONNECTION": "redis-high"], connection: "other").connectionName, "other")
-        let database = try resolve(["QUEUE_CONNECTION": "database"])
+        let database = try resolve(["QUEUE_CONNECTION": "database", "SHUTTLE_LARAVEL_VERSION": "12"])
         XCTAssertEqual(database.connectionName, "redis")
         XCTAssertEqual(database.warnings, ["QUEUE_CONNECTION=\"database\" is not a Redis connection; working the \"redis\" connection"])
     }
@@ -218,8 +221,9 @@ final class ConfigurationQueueTests: XCTestCase {
     }
 
     func testWarnsWhenAppNameCannotBeSluggedExactly() throws {
-        XCTAssertEqual(try resolve(["APP_NAME": "Магазин"]).warnings.count, 1)
-        XCTAssertEqual(try resolve(["APP_NAME": "Магазин", "REDIS_PREFIX": "a", "CACHE_PREFIX": "b", "HORIZON_PREFIX": "c"]).warnings, [])
+        XCTAssertEqual(try resolve(["APP_NAME": "Магазин", "SHUTTLE_LARAVEL_VERSION": "12"]).warnings.count, 1)
+        XCTAssertEqual(try resolve(["APP_NAME": "Магазин", "REDIS_PREFIX": "a", "CACHE_PREFIX": "b", "HORIZON_PREFIX": "c",
+                                    "SHUTTLE_LARAVEL_VERSION": "12"]).warnings, [])
     }
 
     func testVersionParsing() throws {

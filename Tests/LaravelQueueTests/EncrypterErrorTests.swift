@@ -206,7 +206,12 @@ final class EncrypterErrorTests: XCTestCase {
         guard case .unserializeFailed(let why)? = error(decrypting: array, with: encrypter) else { return XCTFail("not an unserialize error") }
         XCTAssertTrue(why.contains("starts with \"a:\""), why)
         let wrongLength = try encrypter.encrypt(Array("s:5:\"abc\";".utf8), serialize: false)
-        XCTAssertEqual(error(decrypting: wrongLength, with: encrypter), .unserializeFailed("the declared length 5 does not match the 3 bytes between the quotes"))
+        // The declared length runs past the closing quote: PHPUnserializer's own message, with its offset.
+        XCTAssertEqual(error(decrypting: wrongLength, with: encrypter),
+                       .unserializeFailed("PHP unserialize failed at byte offset 10: unexpected end of input"))
+        let trailing = try encrypter.encrypt(Array("s:3:\"abc\";i:1;".utf8), serialize: false)
+        XCTAssertEqual(error(decrypting: trailing, with: encrypter),
+                       .unserializeFailed("PHP unserialize failed at byte offset 10: trailing bytes after the value"))
     }
 
     /// The distinguishable failures read differently, so a log line says which one happened.

@@ -145,6 +145,90 @@ final class InspectPayloadTests: XCTestCase {
         }
     }
 
+    // MARK: - Binary array keys
+
+    /// An encrypted command can carry array keys that are not UTF-8 (the base64 envelope keeps any bytes).
+    /// Two such keys must stay two keys, each shown as its bytes, as PHP's own decoder sees them.
+    func testBinaryArrayKeysAreRenderedLosslesslyAsPHPReadsThem() throws {
+        let encrypter = try Encrypter(appKey: Self.appKey)
+        // ["\xFF" => 1, "\xFE" => 2, 7 => "ok", "é" => [..binary value..]]: the first two both decode to U+FFFD.
+        var command = Array(#"O:3:"Foo":2:{s:4:"keys";a:4:{s:1:""#.utf8) + [0xFF] + Array(#"";i:1;s:1:""#.utf8) + [0xFE]
+        command += Array(#"";i:2;i:7;s:2:"ok";s:2:"é";s:1:""#.utf8) + [0x80] + Array(#"";}s:4:"text";a:1:{s:1:"a";i:1;}}"#.utf8)
+        let envelope = try encrypter.encryptCommand(command)
+        let bytes = Array(#"{"uuid":"u","displayName":"Foo","attempts":0,"data":{"commandName":"Foo","command":"\#(envelope)"}}"#.utf8)
+
+        let result = try PayloadInspector(encrypter: encrypter).inspect(bytes)
+        let properties = try XCTUnwrap(result["command"]?["properties"]?.arrayValue)
+        XCTAssertEqual(properties.first?["value"], .object(JSONObject(["entries": .array([
+            .object(JSONObject(["key": .object(JSONObject(["base64": .string("/w==")])), "value": .int(1)])),
+            .object(JSONObject(["key": .object(JSONObject(["base64": .string("/g==")])), "value": .int(2)])),
+            .object(JSONObject(["key": .int(7), "value": .string("ok")])),
+            .object(JSONObject(["key": .string("é"), "value": .object(JSONObject(["base64": .string("gA==")]))])),
+        ])])))
+        XCTAssertEqual(properties.last?["value"], .object(JSONObject(["a": .int(1)])), "UTF-8 keys stay JSON keys")
+        // The text is valid JSON that keeps both keys apart.
+        let text = try JSONPrettyPrinter.print(result)
+        XCTAssertEqual(try JSONParser.parse(text), result)
+        XCTAssertFalse(text.contains("\u{FFFD}"))
+
+        let file = try TestEnvironment.temporaryDirectory("shuttle-inspect").appendingPathComponent("binary-keys.json")
+        try Data(bytes).write(to: file)
+        let php = try InspectPHPReference.render([file.path], appKey: Self.appKey)
+        XCTAssertEqual(Self.normalized(result), Self.normalized(try JSONParser.parse(php[0])))
+    }
+
+    // MARK: - Payloads the pop script cannot reserve
+
+    func testPayloadWithoutNumericAttemptsIsRefusedWithTheReason() throws {
+        let cases = [
+            #"{"uuid":"u","job":"X@handle","data":{}}"#, #"{"uuid":"u","attempts":null}"#, #"{"attempts":"many"}"#,
+            #"{"attempts":true}"#, #"{"attempts":[1]}"#, #"{"attempts":{}}"#, #"{"attempts":""}"#,
+        ]
+        for text in cases {
+            XCTAssertThrowsError(try PayloadInspector().inspect(Array(text.utf8)), text) { error in
+                let e = error as? InspectionError
+                XCTAssertEqual(e?.part, "payload", text)
+                XCTAssertTrue(e?.reason.hasPrefix(#"no numeric "attempts": Laravel's pop script cannot reserve it"#) == true, "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try PayloadInspector().inspect(Array(#"{"attempts":0,"data":{"x":1e400}}"#.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("cannot reserve it"), "\(error)")
+        }
+        // Lua's arithmetic takes numeric strings: Laravel reserves these.
+        for text in [#"{"attempts":"2"}"#, #"{"attempts":" 3 "}"#, #"{"attempts":-1}"#, #"{"attempts":2.5}"#] {
+            XCTAssertNoThrow(try PayloadInspector().inspect(Array(text.utf8)), text)
+        }
+    }
+
+    /// The rule is the pop script's own: every `attempts` it quarantines is refused, every one it reserves is not.
+    func testUnreservableMeansWhatThePopScriptQuarantines() async throws {
+        let scratch = try await RedisQueueScratch.make()
+        let attempts = [
+            "0", "7", "-1", "2.5", "1e3", "1e400", "-1e400", "null", "true", "false", "[]", "{}", "[1]",
+            #""3""#, #"" 4 ""#, #""\t5\n""#, #""0x10""#, #""1e2""#, #""inf""#, #""nan""#, #""""#, #""abc""#, #""3abc""#,
+            #""1_0""#, #""3\u00004""#,
+        ]
+        var payloads = attempts.map { Array(#"{"uuid":"u","attempts":\#($0)}"#.utf8) }
+        payloads.append(Array(#"{"uuid":"u"}"#.utf8))
+        payloads.append(Array(#"{"attempts":0,"data":{"deep":[1e999]}}"#.utf8))
+        do {
+            try await scratch.rpushRaw("queues:default", payloads)
+            let result = try await scratch.queue().pop(count: payloads.count)
+            XCTAssertEqual(result.jobs.count + result.quarantined.count, payloads.count)
+            let quarantined = Set(result.quarantined.map(\.bytes))
+            XCTAssertGreaterThan(quarantined.count, 5)
+            XCTAssertGreaterThan(result.jobs.count, 5)
+            for payload in payloads {
+                let refused = try Payload(bytes: payload).unreservableReason != nil
+                XCTAssertEqual(refused, quarantined.contains(payload), String(decoding: payload, as: UTF8.self))
+            }
+        } catch {
+            await scratch.cleanup()
+            throw error
+        }
+        await scratch.cleanup()
+    }
+
     // MARK: - Helpers
 
     /// Numbers compared as PHP holds them (cjson re-prints `1795982928` as `1.795982928e+09`).
@@ -187,7 +271,14 @@ enum InspectPHPReference {
     function value($v) {
         if (is_float($v) && !is_finite($v)) return is_nan($v) ? 'NAN' : ($v < 0 ? '-INF' : 'INF');
         if (is_string($v)) return mb_check_encoding($v, 'UTF-8') ? $v : ['base64' => base64_encode($v)];
-        if (is_array($v)) { $r = []; foreach ($v as $k => $x) $r[$k] = value($x); return $r; }
+        if (is_array($v)) {
+            foreach (array_keys($v) as $k) {
+                if (is_string($k) && !mb_check_encoding($k, 'UTF-8')) {
+                    return ['entries' => array_map(fn ($k, $x) => ['key' => value($k), 'value' => value($x)], array_keys($v), $v)];
+                }
+            }
+            $r = []; foreach ($v as $k => $x) $r[$k] = value($x); return $r;
+        }
         if (is_object($v)) return object($v);
         return $v;
     }

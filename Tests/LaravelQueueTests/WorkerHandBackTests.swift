@@ -60,6 +60,25 @@ final class WorkerHandBackTests: XCTestCase {
         XCTAssertEqual(Payload.attempts(of: ready.first ?? []), 0)
     }
 
+    /// Without `--hand-back-to` a foreign job goes to the tail of its own queue, so the job queued behind it
+    /// runs (back at the head, one worker would pop it again and again and never reach that job).
+    func testHandBackWithoutATargetGoesToTheTailOfItsOwnQueue() async throws {
+        let bed = try await makeBed()
+        let handler = TestHandler()
+        let foreign = try await bed.push("App\\Jobs\\PhpOnly")
+        let known = try await bed.push()
+        let worker = bed.worker(try TestHandler.registry(handler), options: .test(concurrency: 1))
+        let run = bed.start(worker)
+        await eventually("the job behind the foreign one done") { bed.events.deleted.count == 1 }
+        worker.stop()
+        _ = await run.value
+
+        XCTAssertEqual(bed.events.deleted.first?.uuid, known.uuid)
+        XCTAssertEqual(bed.events.handedBack.first?.uuid, foreign.uuid)
+        let ready = try await bed.ready()
+        XCTAssertEqual(ready, [foreign.rawBytes])
+    }
+
     func testHandBackToAnotherQueueAppendsThere() async throws {
         let bed = try await makeBed()
         let foreign = try await bed.push("App\\Jobs\\PhpOnly")

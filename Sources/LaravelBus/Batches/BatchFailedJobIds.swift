@@ -1,3 +1,4 @@
+import Digests
 import LaravelQueue
 import PHPFormats
 import PHPSerialization
@@ -22,8 +23,7 @@ enum BatchFailedJobIds {
             case 0x09: out += "\\t"
             case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
             default:
-                let hex = String(unit, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += "\\u" + Hex.string(unit)
             }
         }
         return out + "\""

@@ -86,7 +86,7 @@ struct BusDispatcher: Sendable {
 
         let serialized = PHPSerializer.serialize(.object(command))
         let body: QueuedJob.Command
-        if PHPStringCast.isTruthy(command["shouldBeEncrypted"]) || parent.payload.isCommandEncrypted {
+        if command["shouldBeEncrypted"]?.isTruthy == true || parent.payload.isCommandEncrypted {
             guard let encrypter = services.encrypter else { throw Error.noEncrypter(jobClass: command.className) }
             body = .encrypted(try encrypter.encryptCommand(serialized))
         } else {

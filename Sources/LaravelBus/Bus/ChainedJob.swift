@@ -29,9 +29,9 @@ public enum ChainedJob {
         // array_shift re-indexes what remains: a list again.
         next.set(.chained, .array(PHPArray(list: chain.entries.dropFirst().map(\.value))))
         let connection = next[.connection]
-        next.set(.connection, PHPStringCast.isTruthy(connection) ? connection : current[.chainConnection])
+        next.set(.connection, connection.isTruthy ? connection : current[.chainConnection])
         let queue = next[.queue]
-        next.set(.queue, PHPStringCast.isTruthy(queue) ? queue : current[.chainQueue])
+        next.set(.queue, queue.isTruthy ? queue : current[.chainQueue])
         next.set(.chainConnection, current[.chainConnection])
         next.set(.chainQueue, current[.chainQueue])
         next.set(.chainCatchCallbacks, current[.chainCatchCallbacks])

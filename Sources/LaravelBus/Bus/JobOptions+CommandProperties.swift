@@ -29,10 +29,10 @@ extension JobOptions {
         self.init(
             maxTries: property("tries").flatMap(PHPStringCast.int),
             maxExceptions: property("maxExceptions").flatMap(PHPStringCast.int),
-            failOnTimeout: PHPStringCast.isTruthy(property("failOnTimeout")),
+            failOnTimeout: property("failOnTimeout")?.isTruthy == true,
             backoff: backoff,
             timeout: property("timeout").flatMap(PHPStringCast.int),
             retryUntil: property("retryUntil").flatMap(seconds),
-            deleteWhenMissingModels: PHPStringCast.isTruthy(property("deleteWhenMissingModels")))
+            deleteWhenMissingModels: property("deleteWhenMissingModels")?.isTruthy == true)
     }
 }

@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Digests
 import PHPSerialization
 import PHPFormats
 
@@ -42,7 +43,7 @@ public final class FileCacheStore: CacheStore {
 
     /// `FileStore::path($key)`.
     public func path(for key: String) -> String {
-        let hash = SHA1Hex.of(key)
+        let hash = SHA1.hex(key.utf8)
         let chars = Array(hash)
         return "\(directory)/\(String(chars[0..<2]))/\(String(chars[2..<4]))/\(hash)"
     }

@@ -1,5 +1,6 @@
 import PHPFormats
-/// Reading the version Shuttle works beside from configuration (`SHUTTLE_LARAVEL_VERSION`, default 12).
+/// Reading the version Shuttle works beside: `SHUTTLE_LARAVEL_VERSION` (or `--laravel`), else the app's
+/// Composer files, else 12 with a warning — a wrong version watches other cache keys and misses `queue:restart`.
 ///
 /// A bare major means that major's release the fixtures were captured from (12 → 12.26.4, the app's);
 /// a minor or patch given explicitly is kept, since payload and property details change inside majors.
@@ -26,6 +27,25 @@ extension LaravelVersion {
             throw ConfigurationError("Laravel \(major) is not supported (\(Self.supported.lowerBound) – \(Self.supported.upperBound))")
         }
         self = version
+    }
+
+    /// The version and where it came from: the variable when set (an empty value counts as unset), else
+    /// `laravel/framework` in `appRoot`'s `composer.lock` or `vendor/composer/installed.json`, else `default`
+    /// with one warning saying so. `appRoot` nil: no files are read.
+    public static func resolve(from env: LaravelEnvironment, appRoot: String?,
+                               warnings: inout [String]) throws(ConfigurationError) -> (LaravelVersion, LaravelVersionSource) {
+        if let text = env.string(variable), !text.isEmpty {
+            return (try LaravelVersion(parsing: text), .override(variable: variable, origin: env.origin(of: variable)))
+        }
+        if let appRoot, let found = try ComposerInstalledVersions.laravel(appRoot: appRoot, warnings: &warnings) {
+            return found
+        }
+        let looked = appRoot.map { root in
+            let dir = root.hasSuffix("/") ? String(root.dropLast()) : root
+            return "neither \(dir)/composer.lock nor \(dir)/vendor/composer/installed.json names \(ComposerInstalledVersions.frameworkPackage)"
+        } ?? "no app directory to read composer.lock from"
+        warnings.append("Laravel version unknown (\(variable) is not set and \(looked)): assuming Laravel \(Self.default.major); set \(variable) (or --laravel) to the app's version, e.g. 10 or 11.45")
+        return (.default, .assumed)
     }
 
     /// Accepts `12`, `12.67`, `v12.3.0`.

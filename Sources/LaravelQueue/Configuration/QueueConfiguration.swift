@@ -7,10 +7,12 @@ import PHPFormats
 /// mirrored with the variable later versions use (`REDIS_QUEUE_RETRY_AFTER`, `APP_CIPHER`,
 /// `APP_TIMEZONE`) when the app's config was edited.
 ///
-/// Shuttle's own settings: `SHUTTLE_LARAVEL_VERSION` (8 – 13, default 12), `SHUTTLE_PREFIX_STYLE`
+/// Shuttle's own settings: `SHUTTLE_LARAVEL_VERSION` (8 – 13; default: the app's `composer.lock`, else 12), `SHUTTLE_PREFIX_STYLE`
 /// (`underscore`/`hyphen`, see `PrefixStyle`), `SHUTTLE_HORIZON` (true/false).
 public struct QueueConfiguration: Sendable {
     public var version: LaravelVersion
+    /// Where `version` came from (`shuttle about` prints it).
+    public var versionSource: LaravelVersionSource
     public var prefixStyle: PrefixStyle
     /// The queue connection name (`failed_jobs.connection`, Horizon records), e.g. `redis`.
     public var connectionName: String
@@ -43,10 +45,11 @@ public struct QueueConfiguration: Sendable {
     /// `QUEUE_CONNECTION` (Laravel 11 apps default to `database`) does not make Shuttle use it.
     public static let nonRedisConnections: Set<String> = ["sync", "database", "beanstalkd", "sqs", "null", "deferred", "background", "failover"]
 
-    /// Resolves the configuration; `connection` is `queue:work`'s connection argument, if given.
-    public static func resolve(_ env: LaravelEnvironment, connection: String? = nil) throws(ConfigurationError) -> QueueConfiguration {
+    /// Resolves the configuration; `connection` is `queue:work`'s connection argument, if given; `appRoot`
+    /// (the `.env` file's directory) is where the app's `composer.lock` tells its Laravel version.
+    public static func resolve(_ env: LaravelEnvironment, connection: String? = nil, appRoot: String? = nil) throws(ConfigurationError) -> QueueConfiguration {
         var warnings: [String] = []
-        let version = try env.string(LaravelVersion.variable).map { text throws(ConfigurationError) in try LaravelVersion(parsing: text) } ?? .default
+        let (version, versionSource) = try LaravelVersion.resolve(from: env, appRoot: appRoot, warnings: &warnings)
         let style: PrefixStyle
         if let text = env.string(PrefixStyle.variable) {
             guard let parsed = PrefixStyle(rawValue: text.lowercased()) else {
@@ -79,6 +82,7 @@ public struct QueueConfiguration: Sendable {
 
         return QueueConfiguration(
             version: version,
+            versionSource: versionSource,
             prefixStyle: style,
             connectionName: connectionName,
             queue: queue,

@@ -29,7 +29,8 @@ public struct WorkerOptions: Equatable, Sendable {
     public var once = false
     /// Shuttle: jobs processed at the same time.
     public var concurrency = 1
-    /// Shuttle: where jobs Shuttle cannot run are handed back to PHP workers (`nil` = fail them).
+    /// Shuttle `--hand-back-to`: the queue whose tail takes the jobs Shuttle has no handler for, for PHP
+    /// workers; `nil` = the tail of the job's own queue. A tail, so Shuttle reaches the jobs queued behind it.
     public var handBackTo: String?
 
     public init() {}

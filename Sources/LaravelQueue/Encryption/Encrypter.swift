@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PHPFormats
+import PHPSerialization
 
 /// Laravel's `Illuminate\Encryption\Encrypter`: reads and writes the same base64(JSON) payloads, so values
 /// (and encrypted queue commands, spec §5.8) pass between PHP and Swift in both directions.
@@ -44,8 +45,9 @@ public struct Encrypter: Sendable {
 
     /// Laravel's `encrypt()`: with `serialize`, the bytes are first PHP-serialized as a string
     /// (`s:<len>:"…";`), which is what PHP's `decrypt()` unserializes; without it, `encryptString()`.
+    /// For a queued job the bytes are already its `serialize()` text, hence the double serialization of §5.8.
     public func encrypt(_ plaintext: [UInt8], serialize: Bool = true) throws(EncryptionError) -> String {
-        let input = serialize ? PHPSerializedString.serialize(plaintext) : plaintext
+        let input = serialize ? PHPSerializer.serialize(.string(plaintext)) : plaintext
         let iv = try AESEngine.randomBytes(cipher.ivLength)
         let (ciphertext, tag) = try AESEngine.encrypt(cipher, key: key.bytes, iv: iv, plaintext: input)
         let ivText = Data(iv).base64EncodedString()
@@ -59,7 +61,26 @@ public struct Encrypter: Sendable {
     /// are returned; without it, `decryptString()`. Tries the current key, then each previous key.
     public func decrypt(_ payload: String, unserialize: Bool = true) throws(EncryptionError) -> [UInt8] {
         let plaintext = try open(payload)
-        return unserialize ? try PHPSerializedString.unserialize(plaintext) : plaintext
+        return unserialize ? try Self.unserializeString(plaintext) : plaintext
+    }
+
+    /// The bytes of the one PHP-serialized string the plaintext must be, with nothing after it; any length,
+    /// as the MAC or tag has authenticated it. Anything else is refused with a hint to decrypt it raw.
+    private static func unserializeString(_ plaintext: [UInt8]) throws(EncryptionError) -> [UInt8] {
+        let isString = plaintext.starts(with: [UInt8(ascii: "s"), UInt8(ascii: ":")])
+        let value: PHPValue
+        do {
+            value = try PHPUnserializer.unserialize(plaintext, limits: PHPUnserializer.Limits(maxLength: .max))
+        } catch {
+            throw .unserializeFailed(isString ? "\(error)" : notAString(plaintext))
+        }
+        guard case .string(let bytes) = value else { throw .unserializeFailed(notAString(plaintext)) }
+        return bytes
+    }
+
+    private static func notAString(_ plaintext: [UInt8]) -> String {
+        "expected a PHP serialized string (s:<length>:\"…\";) but it starts with \"\(String(decoding: plaintext.prefix(2), as: UTF8.self))\"; "
+            + "decrypt without unserializing and decode it with a PHP unserializer"
     }
 
     /// Encrypts a queued job's `serialize()` text as `Queue::createObjectPayload` does for `ShouldBeEncrypted`

@@ -1,4 +1,5 @@
 import COpenSSL
+import Digests
 import PHPFormats
 
 /// The `mac` of Laravel's CBC payloads: lowercase hex HMAC-SHA256, compared in constant time.
@@ -9,8 +10,7 @@ enum HMACSHA256 {
         var length: UInt32 = 0
         let result = HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &digest, &length)
         precondition(result != nil && length == 32, "HMAC-SHA256 failed in OpenSSL")
-        let digits = Array("0123456789abcdef".utf8)
-        return digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }
+        return Hex.ascii(digest)
     }
 
     /// Constant-time equality (`CRYPTO_memcmp`), like PHP's `hash_equals`; lengths are not secret.

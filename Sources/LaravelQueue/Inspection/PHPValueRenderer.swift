@@ -40,8 +40,25 @@ public enum PHPValueRenderer {
     }
 
     /// A list becomes a JSON array; any other array an object keyed by its (stringified) keys, in order.
+    /// A key that is not UTF-8 cannot be a JSON key without being faked (two binary keys would collapse into
+    /// one U+FFFD key), so such an array becomes `{"entries": [{"key": K, "value": V}, …]}`, each string key
+    /// rendered as string values are (base64 when not UTF-8), int keys as numbers.
     public static func render(_ array: PHPArray) -> JSONValue {
         if array.isList { return .array(array.values.map(render)) }
+        let binaryKey = array.entries.contains { entry in
+            if case .string(let s) = entry.key { return String(validating: s, as: UTF8.self) == nil }
+            return false
+        }
+        if binaryKey {
+            return .object(JSONObject(["entries": .array(array.entries.map { entry in
+                let key: JSONValue
+                switch entry.key {
+                case .int(let i): key = .int(i)
+                case .string(let s): key = render(bytes: s)
+                }
+                return .object(JSONObject(["key": key, "value": render(entry.value)]))
+            })]))
+        }
         return .object(JSONObject(array.entries.map { entry in
             let key: String
             switch entry.key {

@@ -19,7 +19,8 @@ public struct PayloadInspector: Sendable {
         self.encrypter = encrypter
     }
 
-    /// Throws `InspectionError` naming the part that failed and the byte offset the parser gave.
+    /// Throws `InspectionError` naming the part that failed and the byte offset the parser gave, or why
+    /// Laravel's pop script cannot reserve the payload (no numeric `attempts`).
     public func inspect(_ bytes: [UInt8]) throws -> JSONValue {
         let payload: Payload
         do {
@@ -29,6 +30,8 @@ public struct PayloadInspector: Sendable {
         } catch {
             throw InspectionError("payload", "not a JSON object")
         }
+        // Shown as a job, it would look runnable; no worker will ever run it.
+        if let reason = payload.unreservableReason { throw InspectionError("payload", reason) }
         var result = JSONObject(["payload": .object(payload.json)])
         if let command = try command(of: payload) { result["command"] = command }
         return .object(result)

@@ -41,7 +41,7 @@ public struct Payload: Hashable, Sendable {
     public var maxTries: Int? { json["maxTries"]?.laravelInt }
     public var maxExceptions: Int? { json["maxExceptions"]?.laravelInt }
     /// Absent before v8.43: false, as `Job::shouldFailOnTimeout()` reads it.
-    public var failOnTimeout: Bool { json["failOnTimeout"].map(Payload.phpTruthy) ?? false }
+    public var failOnTimeout: Bool { json["failOnTimeout"].map(\.isTruthy) ?? false }
     /// The raw `backoff` field: a comma-joined string (`"10,60"`) as Laravel writes it, but tolerate an int.
     public var backoff: String? {
         switch json["backoff"] {
@@ -59,7 +59,7 @@ public struct Payload: Hashable, Sendable {
     /// Legacy (pre-v8) name of `retryUntil`, still read by v8 workers.
     public var timeoutAt: Int? { json["timeoutAt"]?.laravelInt }
     /// v13+; nil when absent (older workers read the class default instead).
-    public var deleteWhenMissingModels: Bool? { json["deleteWhenMissingModels"].map(Payload.phpTruthy) }
+    public var deleteWhenMissingModels: Bool? { json["deleteWhenMissingModels"].map(\.isTruthy) }
     public var data: JSONValue? { json["data"] }
     public var commandName: String? { data?["commandName"]?.stringValue }
     /// `data.command` as text (serialized PHP, or base64 of the encrypter's envelope).
@@ -79,7 +79,7 @@ public struct Payload: Hashable, Sendable {
     public var horizonType: String? { json["type"]?.stringValue }
     /// Tags; cjson turns `[]` into `{}`, read as empty.
     public var tags: [String]? { json["tags"]?.arrayValue?.compactMap(\.stringValue) }
-    public var silenced: Bool? { json["silenced"].map(Payload.phpTruthy) }
+    public var silenced: Bool? { json["silenced"].map(\.isTruthy) }
     /// Horizon writes a string (`"1795981914.9726"`); accept a number too.
     public var pushedAt: String? {
         switch json["pushedAt"] {
@@ -91,16 +91,4 @@ public struct Payload: Hashable, Sendable {
     public var retryOf: String? { json["retry_of"]?.stringValue }
     /// Horizon's job id: `uuid`, falling back to `id`.
     public var horizonId: String? { uuid ?? id }
-
-    /// PHP's boolean conversion of a decoded JSON value.
-    static func phpTruthy(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: return false
-        case .bool(let b): return b
-        case .number(let n): return n.doubleValue != 0
-        case .string(let s): return !(s.isEmpty || s == [UInt8(ascii: "0")])
-        case .array(let a): return !a.isEmpty
-        case .object(let o): return !o.isEmpty
-        }
-    }
 }

@@ -34,7 +34,8 @@ public protocol QueueDriver: AnyObject, Sendable {
     /// Deletes many; a driver may share round trips between them.
     func delete(_ jobs: [RedisJob]) async throws
     func release(_ job: RedisJob, delay: Int) async throws
-    /// Back to PHP untouched (original bytes, attempt unspent); nil `queue`: the head of its own queue.
+    /// Back to PHP untouched (original bytes, attempt unspent): to the tail of `queue`, or with nil to the
+    /// head of its own queue. (The worker always names a queue: `--hand-back-to`, else the job's own.)
     func handBack(_ job: RedisJob, to queue: String?) async throws -> Bool
     /// Pushes a long job's reservation forward; false when it was gone.
     func renewReservation(_ job: RedisJob) async throws -> Bool

@@ -220,8 +220,10 @@ public final class RedisQueue: QueueDriver {
     }
 
     /// Gives a job Shuttle does not implement back to PHP: original bytes, attempts unspent.
-    /// With no `queue`, to the head of its own queue (keeping its place); with a `queue` (its own included),
-    /// to that queue's tail. Returns false when the reservation was gone already.
+    /// With a `queue` (its own included), to that queue's tail; with none, to the head of its own queue
+    /// (keeping its place). The worker always names one, `--hand-back-to` or else the job's own queue, so a
+    /// handed-back job goes to a tail and Shuttle does not pop it again before the jobs behind it.
+    /// Returns false when the reservation was gone already.
     @discardableResult
     public func handBack(_ job: RedisJob, to queue: String? = nil) async throws -> Bool {
         let target = keys(queue ?? job.queue)

@@ -7,7 +7,7 @@ import Synchronization
 /// the cache store, the queues `queue:pause` paused (12.40+; the global key 13.25+), and maintenance mode
 /// (`artisan down` on this host, unless `--force`).
 final class ControlSignals: Sendable {
-    static let restartKey = "illuminate:queue:restart"
+    static let restartKey = QueueSignalKeys.restart
 
     private let services: WorkerServices
     private let connectionName: String
@@ -61,14 +61,14 @@ final class ControlSignals: Sendable {
 
     /// Laravel 12.40+'s `queue:pause`: `illuminate:queue:paused:<connection>:<queue>` (and 13.25+'s global key).
     func pausedQueues() async -> Set<String> {
-        guard let cache = services.cache, services.laravelVersion >= LaravelVersion(12, 40) else { return [] }
-        if services.laravelVersion >= LaravelVersion(13, 25), let all = try? await cache.get("illuminate:queues:paused"),
-           PHPStringCast.isTruthy(all) {
+        guard let cache = services.cache, services.laravelVersion >= QueueSignalKeys.perQueuePauseSince else { return [] }
+        if services.laravelVersion >= QueueSignalKeys.allPausedSince, let all = try? await cache.get(QueueSignalKeys.allPaused),
+           all.isTruthy {
             return Set(queues)
         }
         var paused: Set<String> = []
         for name in queues {
-            if let v = try? await cache.get("illuminate:queue:paused:\(connectionName):\(name)"), PHPStringCast.isTruthy(v) {
+            if let v = try? await cache.get(QueueSignalKeys.paused(connection: connectionName, queue: name)), v.isTruthy {
                 paused.insert(name)
             }
         }

@@ -7,6 +7,8 @@ public struct JobRegistry: Sendable {
     private struct Entry: Sendable {
         let handler: any JobHandler
         let registrant: String
+        /// The class as registered (without a leading `\`), for listing; lookups go by the normalized name.
+        let spelling: String
     }
 
     public init() {}
@@ -24,14 +26,19 @@ public struct JobRegistry: Sendable {
         if let existing = entries[key] {
             throw DuplicateJobRegistration(phpClass: phpClass, first: existing.registrant, second: who)
         }
-        entries[key] = Entry(handler: handler, registrant: who)
+        entries[key] = Entry(handler: handler, registrant: who,
+                             spelling: phpClass.hasPrefix("\\") ? String(phpClass.dropFirst()) : phpClass)
     }
 
     public func handler(for phpClass: String) -> (any JobHandler)? {
         entries[Self.normalize(phpClass)]?.handler
     }
 
-    public var registeredClasses: [String] { entries.keys.sorted() }
+    /// The classes as registered, for listing.
+    public var registeredClasses: [String] { entries.values.map(\.spelling).sorted() }
+
+    /// The classes as lookups and the selective pop script match them: lower-cased, no leading `\`.
+    package var normalizedClasses: [String] { entries.keys.sorted() }
 
     /// PHP class names are case-insensitive and may be written with a leading backslash.
     static func normalize(_ name: String) -> String {

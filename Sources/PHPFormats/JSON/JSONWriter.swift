@@ -1,3 +1,4 @@
+import Digests
 import PHPSerialization
 /// Writes JSON exactly as PHP 8's `json_encode` does for the given flags.
 ///
@@ -62,14 +63,10 @@ public enum JSONWriter {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     private static func appendEscape(_ unit: UInt32, _ out: inout [UInt8]) {
         out.append(UInt8(ascii: "\\"))
         out.append(UInt8(ascii: "u"))
-        for shift in stride(from: 12, through: 0, by: -4) {
-            out.append(hexDigits[Int(unit >> UInt32(shift) & 0xF)])
-        }
+        Hex.append(UInt16(truncatingIfNeeded: unit), to: &out)
     }
 
     package static func writeString(_ s: [UInt8], _ options: Options, _ out: inout [UInt8]) throws {

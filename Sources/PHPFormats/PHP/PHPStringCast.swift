@@ -1,7 +1,7 @@
 import PHPSerialization
 
 /// PHP's scalar conversions on unserialized values, for the places Shuttle evaluates what PHP code would:
-/// string concatenation (`.`), `(int)` casts and `?:` tests.
+/// string concatenation (`.`) and `(int)` casts. (`?:` tests: `PHPValue.isTruthy`.)
 package enum PHPStringCast {
     /// `(string) $value` for scalars; arrays and objects have no string form here ("").
     package static func string(_ value: PHPValue) -> String {
@@ -24,19 +24,6 @@ package enum PHPStringCast {
         case .bool(let b): return b ? 1 : 0
         case .string(let bytes): return Int(String(decoding: bytes, as: UTF8.self).trimmingSpaces())
         default: return nil
-        }
-    }
-
-    /// PHP truthiness (what `?:` and `if` test).
-    package static func isTruthy(_ value: PHPValue?) -> Bool {
-        switch value {
-        case nil, .null?: return false
-        case .bool(let b)?: return b
-        case .int(let i)?: return i != 0
-        case .double(let d)?: return d != 0
-        case .string(let s)?: return !(s.isEmpty || s == [UInt8(ascii: "0")])
-        case .array(let a)?: return a.count > 0
-        default: return true
         }
     }
 }
