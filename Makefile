@@ -27,6 +27,7 @@ test: deps
 
 bench: build
 	@scripts/bench.sh
+	@scripts/bench-monzo.sh
 
 services:
 	@scripts/services.sh start

@@ -74,12 +74,18 @@ let package = Package(
 
         // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
         .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
+        // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
+        .target(name: "Spark", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+                                              .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+                                              .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
             name: "shuttle",
             dependencies: [
-                "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe",
+                "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
+                "Database",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,6 +100,8 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                       "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

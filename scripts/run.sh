@@ -20,4 +20,6 @@ if [ -z "${DB_CONNECTION:-}${DB_DATABASE:-}" ]; then
   export DB_CONNECTION=sqlite DB_DATABASE=$root/.build-services/shuttle.sqlite SHUTTLE_EMBEDDED_DATABASE=1
 fi
 mkdir -p "$(dirname "$DB_DATABASE")"
+# Shuttle's own file: Spark's tables and the queue's, created when new, checked when not.
+if [ "${SHUTTLE_EMBEDDED_DATABASE:-}" = 1 ]; then "$root/.build/release/shuttle" migrate; fi
 exec "$root/.build/release/shuttle" work "$@"

@@ -1,4 +1,5 @@
 import LaravelQueue
+import Monzo
 import ShuttleProbe
 
 /// The integrations this build of Shuttle runs, in start order (they shut down in reverse). A new
@@ -6,5 +7,6 @@ import ShuttleProbe
 enum Integrations {
     static let all: [any Integration] = [
         ProbeIntegration(),
+        MonzoIntegration(),
     ]
 }
