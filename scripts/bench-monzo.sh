@@ -4,9 +4,9 @@
 # argument of `shuttle dispatch`), worked by `shuttle work --stop-when-empty` into a fresh
 # PostgreSQL database (the app's schema, `shuttle migrate`) and a fresh SQLite file, at --concurrency 1 and 8.
 # Prints per run: transactions/s (wall time of the worker, start-up included), peak RSS, SQL round trips per
-# transaction (the jobs' own count, logged at debug); then the floor: the same final rows loaded back by one
-# multi-row INSERT per table in one transaction (pg_dump --rows-per-insert into psql -1; sqlite3 .dump, which
-# runs in one transaction), and Shuttle's time over the floor's.
+# transaction (the jobs' own count, logged at debug); then the floor: the same final rows written again by one
+# multi-row INSERT per table in one transaction, from Swift over one connection (`shuttle bench-floor`), and
+# Shuttle's time over the floor's.
 #
 # Needs the release binary and the test services (scripts/services.sh).
 set -euo pipefail
@@ -61,19 +61,10 @@ run() {  # backend concurrency
   seconds=$(python3 -c "print(f'{$end - $start:.3f}')")
   # The floor: the final rows, one multi-row INSERT per table, one transaction, into the same empty schema.
   local floor
-  if [ "$backend" = postgres ]; then
-    pg_dump -h 127.0.0.1 -p "$SHUTTLE_TEST_PG_PORT" -U postgres --data-only --rows-per-insert=100000 \
-      -t objects -t events -t blocks -t tags -t taggables "$name" > "$tmp/rows.sql"
-    "${pg[@]}" -d "$name" -c "truncate taggables, tags, blocks, events, objects cascade"
-    start=$(date +%s.%N); "${pg[@]}" -d "$name" -1 -f "$tmp/rows.sql" >/dev/null; end=$(date +%s.%N)
-    "${pg[@]}" -d postgres -c "drop database if exists $name with (force)"
-  else
-    for t in objects events blocks tags taggables; do echo ".mode insert $t"; echo "select * from $t;"; done \
-      | sqlite3 "$tmp/$concurrency.sqlite" > "$tmp/rows.sql"
-    sqlite3 "$tmp/$concurrency.sqlite" "delete from taggables; delete from tags; delete from blocks; delete from events; delete from objects;"
-    start=$(date +%s.%N); (echo "begin;"; cat "$tmp/rows.sql"; echo "commit;") | sqlite3 "$tmp/$concurrency.sqlite"; end=$(date +%s.%N)
-  fi
-  floor=$(python3 -c "print(f'{$end - $start:.3f}')")
+  # The floor, from Swift over one connection (`shuttle bench-floor`): the same final rows written again by one
+  # multi-row INSERT per table in one transaction, into the emptied tables.
+  floor=$(cd "$tmp" && env "${env[@]}" "$shuttle" bench-floor 2>/dev/null)
+  if [ "$backend" = postgres ]; then "${pg[@]}" -d postgres -c "drop database if exists $name with (force)"; fi
   python3 - "$backend" "$concurrency" "$total" "$seconds" "$rss" "$trips" "$floor" "$user_cpu" "$sys_cpu" <<'PY'
 import sys
 backend, c, total, seconds, rss, trips, floor = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], int(sys.argv[6]), float(sys.argv[7])

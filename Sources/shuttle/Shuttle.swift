@@ -14,7 +14,7 @@ struct Shuttle: AsyncParsableCommand {
         version: ShuttleVersion.current,
         subcommands: [
             WorkCommand.self, DispatchCommand.self, StatusCommand.self, InspectCommand.self, FailedCommand.self, RetryCommand.self,
-            ForgetCommand.self, FlushCommand.self, ClearCommand.self, AboutCommand.self, MigrateCommand.self,
+            ForgetCommand.self, FlushCommand.self, ClearCommand.self, AboutCommand.self, MigrateCommand.self, BenchFloorCommand.self,
         ]
     )
 }
