@@ -226,8 +226,10 @@ struct PHPValueReader {
         return String(validating: bytes, as: UTF8.self)
     }
 
+    /// ASCII (nearly every property name) is checked without the validator, which builds a String: that was a
+    /// third of unserializing a job's command.
     private static func isUTF8(_ bytes: [UInt8]) -> Bool {
-        String(validating: bytes, as: UTF8.self) != nil
+        bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
     }
 
     // MARK: Lexical pieces
