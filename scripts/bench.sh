@@ -94,7 +94,11 @@ restore() {
 worker_command() {
   case "$1" in
     php) worker=(php "$root/scripts/bench/queue-work.php" --sleep=0 --stop-when-empty) ;;
-    shuttle|mixed) worker=("$shuttle" work --stop-when-empty --concurrency "$concurrency" --sleep 0) ;;
+    shuttle) worker=("$shuttle" work --stop-when-empty --concurrency "$concurrency" --sleep 0) ;;
+    # Beside PHP, Shuttle only sees its jobs among the first --scan-window elements: it would call the queue empty
+    # (--stop-when-empty) as soon as that window held only PHP's, and spin on it with --sleep 0. So it polls every
+    # 10 ms and is stopped (SIGTERM: it finishes the jobs it holds) once PHP has emptied the queue.
+    mixed) worker=("$shuttle" work --concurrency "$concurrency" --sleep 0.01) ;;
     router) worker=("$shuttle" work --stop-when-empty --concurrency "$concurrency" --sleep 0 --hand-back-to="$target_queue") ;;
   esac
 }
@@ -181,7 +185,7 @@ measure_limit() {
 }
 
 # Mixed queue: N/2 PHP-only jobs and N/2 Shuttle jobs interleaved; Shuttle (selective reservation) and one PHP
-# worker (with its per-job event log, for the order check) start together; timed until both have exited.
+# worker (with its per-job event log, for the order check) start together; timed until every job is done.
 measure_mixed() {
   local dir=$tmp/mixed/$1 start end status=0 php_status=0 php_pid
   mkdir -p "$dir"
@@ -192,10 +196,13 @@ measure_mixed() {
   php_pid=$!
   timeout --kill-after=10 "$limit" "${worker[@]}" >/dev/null 2>"$dir/worker.log" &
   worker_pid=$!
+  wait "$php_pid" || php_status=$?
+  # PHP stopped on an empty queue; Shuttle is done when nothing it reserved is left.
+  for _ in $(seq 1 500); do [ "$(rc llen "$ready")$(rc zcard "$ready:reserved")" = 00 ] && break; sleep 0.01; done
+  end=$(date +%s%N)
+  kill -TERM "$worker_pid" 2>/dev/null || true
   wait "$worker_pid" || status=$?
   worker_pid=""
-  wait "$php_pid" || php_status=$?
-  end=$(date +%s%N)
   # PHP's jobs in the order PHP started them, against the order they were pushed in.
   python3 - "$dir/php.log" "$tmp/mixed-php-uuids.txt" > "$dir/order.txt" <<'PY'
 import json, sys
