@@ -127,6 +127,7 @@ struct PHPValueReader {
         properties.reserveCapacity(Swift.min(count, 1024))
         var seen = count > 32 ? Set<[UInt8]>() : nil
         var names: [[UInt8]] = []
+        if seen == nil { names.reserveCapacity(count) }
         for _ in 0..<count {
             let nameOffset = position
             let mangled = try readPropertyName()
