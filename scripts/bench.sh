@@ -56,6 +56,9 @@ php "$root/scripts/laravel/migrate.php" >/dev/null
 
 ready=laravel_database_queues:default
 keys=("$ready" "$ready:notify" "$ready:reserved" "$ready:delayed")
+# The router round's --hand-back-to queue.
+target_queue=php-target
+target=("laravel_database_queues:$target_queue" "laravel_database_queues:$target_queue:notify")
 
 # Fill once with Laravel's dispatcher, then keep the exact bytes aside: every run gets the same jobs.
 fill_start=$(date +%s.%N)
@@ -64,12 +67,25 @@ fill_end=$(date +%s.%N)
 [ "$(rc llen "$ready")" = "$jobs" ] || { echo "bench: dispatch left $(rc llen "$ready") jobs, not $jobs" >&2; exit 1; }
 rc copy "$ready" bench:snapshot:ready >/dev/null
 rc copy "$ready:notify" bench:snapshot:notify >/dev/null
+# PHP-only jobs (App\Jobs\NoopJob, no Shuttle handler) for the mixed and router rounds, on the same queue name so
+# their bytes are what the app pushes there; their uuids in pushed order are what PHP's order is checked against.
+rc del "${keys[@]}" >/dev/null
+php "$root/scripts/laravel/dispatch.php" noop --count "$jobs" | cut -d' ' -f1 > "$tmp/noop-uuids.txt"
+rc rename "$ready" bench:snapshot:noop >/dev/null
+rc del "$ready:notify" >/dev/null
+# Mixed: the first N/2 of each, interleaved (PHP's, Shuttle's, PHP's, …), bytes untouched.
+python3 "$root/scripts/bench/redis_limit.py" "$port" interleave bench:snapshot:noop bench:snapshot:ready bench:tmp >/dev/null
+rc ltrim bench:tmp 0 $(( jobs - 1 )) >/dev/null
+rc rename bench:tmp bench:snapshot:mixed >/dev/null
+rc del bench:tmp:notify >/dev/null
+head -n $(( jobs / 2 )) "$tmp/noop-uuids.txt" > "$tmp/mixed-php-uuids.txt"
 echo "bench: dispatched $jobs jobs in $(python3 -c "print(f'{$fill_end-$fill_start:.1f}')") s; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-# Queue holds the snapshot's first $1 jobs, nothing reserved or delayed.
+# Queue holds the first $1 jobs of snapshot $2 (ready: the probe jobs; noop; mixed), one notify token each,
+# nothing reserved or delayed, and the router's target queue is empty.
 restore() {
-  rc del "${keys[@]}" >/dev/null
-  rc copy bench:snapshot:ready "$ready" >/dev/null
+  rc del "${keys[@]}" "${target[@]}" >/dev/null
+  rc copy "bench:snapshot:${2:-ready}" "$ready" >/dev/null
   rc copy bench:snapshot:notify "$ready:notify" >/dev/null
   if [ "$1" != "$jobs" ]; then rc ltrim "$ready" 0 $(( $1 - 1 )) >/dev/null; rc ltrim "$ready:notify" 0 $(( $1 - 1 )) >/dev/null; fi
 }
@@ -79,6 +95,11 @@ worker_command() {
   case "$1" in
     php) worker=(php "$root/scripts/bench/queue-work.php" --sleep=0 --stop-when-empty) ;;
     shuttle) worker=("$shuttle" work --stop-when-empty --concurrency "$concurrency" --sleep 0) ;;
+    # Beside PHP, Shuttle only sees its jobs among the first --scan-window elements: it would call the queue empty
+    # (--stop-when-empty) as soon as that window held only PHP's, and spin on it with --sleep 0. So it polls every
+    # 10 ms and is stopped (SIGTERM: it finishes the jobs it holds) once PHP has emptied the queue.
+    mixed) worker=("$shuttle" work --concurrency "$concurrency" --sleep 0.01) ;;
+    router) worker=("$shuttle" work --stop-when-empty --concurrency "$concurrency" --sleep 0 --hand-back-to="$target_queue") ;;
   esac
 }
 
@@ -99,6 +120,8 @@ processed_count() {
     php) grep -c 'Processed:' "$2" || true ;;
     # Shuttle logs one line per job only at debug level; its closing line carries the count.
     shuttle) sed -nE 's/.* processed=([0-9]+) .*worker stopped$/\1/p' "$2" | tail -1 ;;
+    # The PHP worker of the mixed round logs one JSON line per event (scripts/laravel/work.php).
+    php-events) grep -c '"event":"processed"' "$2" || true ;;
   esac
 }
 
@@ -151,13 +174,84 @@ for side in php shuttle; do
   echo "bench: $side: calibrating ($calibration_jobs jobs under MONITOR)" >&2
   calibrate "$side"
 done
+# Redis's own limit: the pop script's per-job effects for K jobs and one ZREM of the K, back to back from a
+# bare-socket client (scripts/bench/redis_limit.py), on the same jobs.
+measure_limit() {
+  local dir=$tmp/limit/$1
+  mkdir -p "$dir"
+  restore "$jobs"
+  python3 "$root/scripts/bench/redis_limit.py" "$port" limit "$ready" 64 > "$dir/result.txt"
+  echo "left=$(( $(rc llen "$ready") + $(rc zcard "$ready:reserved") + $(rc llen "$ready:notify") ))" >> "$dir/result.txt"
+}
+
+# Mixed queue: N/2 PHP-only jobs and N/2 Shuttle jobs interleaved; Shuttle (selective reservation) and one PHP
+# worker (with its per-job event log, for the order check) start together; timed until every job is done.
+measure_mixed() {
+  local dir=$tmp/mixed/$1 start end status=0 php_status=0 php_pid
+  mkdir -p "$dir"
+  restore "$jobs" mixed
+  worker_command mixed
+  start=$(date +%s%N)
+  timeout --kill-after=10 "$limit" php "$root/scripts/laravel/work.php" --sleep=0 --stop-when-empty >/dev/null 2>"$dir/php.log" &
+  php_pid=$!
+  timeout --kill-after=10 "$limit" "${worker[@]}" >/dev/null 2>"$dir/worker.log" &
+  worker_pid=$!
+  wait "$php_pid" || php_status=$?
+  # PHP stopped on an empty queue; Shuttle is done when nothing it reserved is left.
+  for _ in $(seq 1 500); do [ "$(rc llen "$ready")$(rc zcard "$ready:reserved")" = 00 ] && break; sleep 0.01; done
+  end=$(date +%s%N)
+  kill -TERM "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" || status=$?
+  worker_pid=""
+  # PHP's jobs in the order PHP started them, against the order they were pushed in.
+  python3 - "$dir/php.log" "$tmp/mixed-php-uuids.txt" > "$dir/order.txt" <<'PY'
+import json, sys
+started = [e["uuid"] for e in map(json.loads, (l for l in open(sys.argv[1]) if l.startswith("{")))
+           if e.get("event") == "processing" and e.get("job") == "App\\Jobs\\NoopJob"]
+print("yes" if started == open(sys.argv[2]).read().split() else "no")
+PY
+  {
+    echo "wall_ns=$(( end - start ))"
+    echo "exit=$status"
+    echo "php_exit=$php_status"
+    echo "processed=$(processed_count shuttle "$dir/worker.log")"
+    echo "php_processed=$(processed_count php-events "$dir/php.log")"
+    echo "order_kept=$(cat "$dir/order.txt")"
+    echo "ready=$(rc llen "$ready")"
+    echo "reserved=$(rc zcard "$ready:reserved")"
+  } > "$dir/result.txt"
+}
+
+# Router: only PHP-only jobs, no PHP worker; Shuttle forwards them all to $target_queue. Timed until it exits;
+# then the target must hold the snapshot's bytes in the same order, with one notify token each.
+measure_router() {
+  local dir=$tmp/router/$1 start end status=0
+  mkdir -p "$dir"
+  restore "$jobs" noop
+  worker_command router
+  start=$(date +%s%N)
+  timeout --kill-after=10 "$limit" "${worker[@]}" >/dev/null 2>"$dir/worker.log" || status=$?
+  end=$(date +%s%N)
+  {
+    echo "wall_ns=$(( end - start ))"
+    echo "exit=$status"
+    echo "same_bytes=$(python3 "$root/scripts/bench/redis_limit.py" "$port" same bench:snapshot:noop "${target[0]}")"
+    echo "target_notify=$(rc llen "${target[1]}")"
+    echo "ready=$(rc llen "$ready")"
+    echo "reserved=$(rc zcard "$ready:reserved")"
+  } > "$dir/result.txt"
+}
+
 for round in $(seq 1 "$rounds"); do
-  for side in php shuttle; do
-    measure "$side" "$round"
+  for side in php shuttle limit mixed router; do
+    case "$side" in
+      php|shuttle) measure "$side" "$round" ;;
+      *) "measure_$side" "$round" ;;
+    esac
     awk -F= -v n="$jobs" -v what="round $round: $side" \
       '/^wall_ns=/ { printf "bench: %s %.0f jobs/s\n", what, n / ($2 / 1e9) }' "$tmp/$side/$round/result.txt" >&2
   done
 done
-rc del "${keys[@]}" >/dev/null
+rc del "${keys[@]}" "${target[@]}" >/dev/null
 
 python3 "$root/scripts/bench/report.py" "$tmp" "$jobs" "$concurrency"

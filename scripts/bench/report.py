@@ -10,9 +10,13 @@ summed (the script rows are listed apart). "Process CPU" is Redis' own user+sys 
 commands plus network I/O and parsing, which commandstats leaves out.
 
 Each worker ran several rounds on identical jobs; each figure is its best round (preemption on a shared machine
-only ever adds time), the per-command breakdown is the round with the least Redis time.
+only ever adds time) with the median of the rounds beside it, the per-command breakdown is the round with the least
+Redis time. Then Redis's own limit on the same jobs (limit/, scripts/bench/redis_limit.py) and Shuttle's share of
+it, the mixed-queue round (mixed/: Shuttle and one PHP worker on PHP's and Shuttle's jobs interleaved) and the
+router round (router/: Shuttle forwarding PHP-only jobs to another queue).
 """
 import re
+import statistics
 import sys
 from collections import Counter
 from pathlib import Path
@@ -116,12 +120,59 @@ def measure(dir, origins, jobs):
 BEST = {"wall": min, "rate": max, "rss": min, "wcpu": min, "calls": min, "usec": min, "cpu": min}
 
 
+def median_of(rounds):
+    return {key: statistics.median(r[key] for r in rounds) for key in BEST}
+
+
 def best_of(rounds):
     best = {key: pick(r[key] for r in rounds) for key, pick in BEST.items()}
     # The breakdown: the round whose Redis time was least disturbed.
     quiet = min(rounds, key=lambda r: r["usec"])
     best["own"], best["scripted"] = quiet["own"], quiet["scripted"]
     return best
+
+
+def rounds_of(base, kind):
+    d = base / kind
+    if not d.is_dir():
+        return []
+    return [key_values(r / "result.txt") for r in sorted((r for r in d.iterdir() if r.is_dir()), key=lambda r: int(r.name))]
+
+
+def extra_rounds(base, jobs, shuttle_best, shuttle_median):
+    """Redis's limit and Shuttle's share of it, the mixed round and the router round; the problems found."""
+    problems = []
+    limit = rounds_of(base, "limit")
+    if limit:
+        rates = [int(r["jobs"]) / (int(r["wall_ns"]) / 1e9) for r in limit]
+        best, median = max(rates), statistics.median(rates)
+        print(f"Redis limit (K=64 reserve + 1 ZREM per script call, bare-socket client): {best:.0f} jobs/s best, "
+              f"{median:.0f} median; rounds " + ", ".join(f"{x:.0f}" for x in rates))
+        print(f"Shuttle's share of it: {shuttle_best / best:.0%} best, {shuttle_median / median:.0%} median "
+              f"(target ≥50% on the median: {'ok' if shuttle_median / median >= 0.5 else 'MISSED'})")
+        if any(r["jobs"] != str(jobs) or r["left"] != "0" for r in limit):
+            problems.append("limit")
+    mixed = rounds_of(base, "mixed")
+    if mixed:
+        rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in mixed]
+        kept = all(r["order_kept"] == "yes" for r in mixed)
+        print(f"Mixed queue (50% PHP-only, 50% Shuttle, interleaved; Shuttle + one PHP worker): {max(rates):.0f} jobs/s best, "
+              f"{statistics.median(rates):.0f} median; rounds " + ", ".join(
+                  f"{x:.0f} (Shuttle ran {r['processed']}, PHP {r['php_processed']})" for x, r in zip(rates, mixed)))
+        print(f"PHP order kept: {'yes' if kept else 'no'}")
+        if not kept or any((r["exit"], r["php_exit"], r["ready"], r["reserved"]) != ("0", "0", "0", "0")
+                           or int(r["processed"] or 0) + int(r["php_processed"] or 0) != jobs for r in mixed):
+            problems.append("mixed")
+    router = rounds_of(base, "router")
+    if router:
+        rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in router]
+        same = all(r["same_bytes"] == "yes" and r["target_notify"] == str(jobs) for r in router)
+        print(f"Router (--hand-back-to, PHP-only jobs, no PHP worker): {max(rates):.0f} handed-back jobs/s best, "
+              f"{statistics.median(rates):.0f} median (target ≥20000: {'ok' if statistics.median(rates) >= 20000 else 'MISSED'}); "
+              f"byte-identical, order kept: {'yes' if same else 'no'}")
+        if not same or any((r["exit"], r["ready"], r["reserved"]) != ("0", "0", "0") for r in router):
+            problems.append("router")
+    return problems
 
 
 def main():
@@ -134,6 +185,7 @@ def main():
         if not sum(origins[0].values()) + sum(origins[1].values()):
             print(f"WARNING: no MONITOR capture for {side}: script-internal commands are counted twice", file=sys.stderr)
     m = {side: best_of(runs[side]) for side in SIDES}
+    med = {side: median_of(runs[side]) for side in SIDES}
     names = {"php": "PHP queue:work", "shuttle": f"Shuttle (c={concurrency})"}
     rows = [
         ("wall time (s)", "{:.2f}", "wall"),
@@ -145,10 +197,11 @@ def main():
         ("Redis process CPU µs/job", "{:.1f}", "cpu"),
     ]
     n = len(runs["php"])
-    print(f"\n{jobs} no-op jobs (Shuttle\\Jobs\\Probe), Laravel 8 payloads, one worker process each; best of {n} rounds")
-    print(f"{'':30}{names['php']:>18}{names['shuttle']:>18}")
+    print(f"\n{jobs} no-op jobs (Shuttle\\Jobs\\Probe), Laravel 8 payloads, one worker process each; best (median) of {n} rounds")
+    print(f"{'':30}{names['php']:>22}{names['shuttle']:>22}")
     for label, fmt, key in rows:
-        print(f"{label:30}{fmt.format(m['php'][key]):>18}{fmt.format(m['shuttle'][key]):>18}")
+        cells = [f"{fmt.format(m[side][key])} ({fmt.format(med[side][key])})" for side in SIDES]
+        print(f"{label:30}{cells[0]:>22}{cells[1]:>22}")
 
     for side in SIDES:
         print(f"\n{names[side]}: Redis per job        calls      µs")
@@ -168,6 +221,8 @@ def main():
                   f"left ready {r['ready']} reserved {r['reserved']} delayed {r['delayed']}, failed {r['failed']}")
     if problems:
         print(f"WARNING: {', '.join(sorted(set(problems)))} did not finish cleanly with every job processed once (above)")
+
+    problems += extra_rounds(base, jobs, m["shuttle"]["rate"], med["shuttle"]["rate"])
 
     ratio = m["shuttle"]["rate"] / m["php"]["rate"]
     s = m["shuttle"]

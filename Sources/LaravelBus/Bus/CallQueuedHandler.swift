@@ -2,6 +2,21 @@ import Logging
 import PHPSerialization
 import LaravelQueue
 import PHPFormats
+import Synchronization
+
+/// `handler as? any UniqueJobHandler` for every job run: the runtime's conformance lookup behind that cast cost
+/// ~2,700 instructions, twice per job (callgrind), so the handler types known not to be unique are remembered.
+enum UniqueHandlers {
+    private static let notUnique = Mutex<Set<ObjectIdentifier>>([])
+
+    static func unique(_ handler: any JobHandler) -> (any UniqueJobHandler)? {
+        let type = ObjectIdentifier(Swift.type(of: handler))
+        if notUnique.withLock({ $0.contains(type) }) { return nil }
+        if let unique = handler as? any UniqueJobHandler { return unique }
+        notUnique.withLock { _ = $0.insert(type) }
+        return nil
+    }
+}
 
 /// What Laravel's `Illuminate\Queue\CallQueuedHandler` does around a job's `handle()`, for the PHP jobs
 /// Shuttle runs (spec §6.2, §6.6, §7), in PHP's order:
@@ -25,14 +40,14 @@ struct CallQueuedHandler: Sendable {
 
     /// A once-only release of a `ShouldBeUniqueUntilProcessing` lock; nil for other jobs.
     func untilProcessingLock(_ context: JobContext, handler: any JobHandler) -> UniqueUntilProcessingLock? {
-        guard let unique = handler as? any UniqueJobHandler, unique.uniqueUntilProcessing else { return nil }
+        guard let unique = UniqueHandlers.unique(handler), unique.uniqueUntilProcessing else { return nil }
         return UniqueUntilProcessingLock { await self.releaseUniqueLock(context, handler: unique) }
     }
 
     /// The handler returned and did not release or fail the job. Throws when the next chained job could not
     /// be dispatched: as in PHP, the attempt then ends like one whose handler threw.
     func jobSucceeded(_ context: JobContext, handler: any JobHandler) async throws {
-        if let unique = handler as? any UniqueJobHandler, !unique.uniqueUntilProcessing {
+        if let unique = UniqueHandlers.unique(handler), !unique.uniqueUntilProcessing {
             await releaseUniqueLock(context, handler: unique)
         }
         if let command = context.command, let next = try ChainedJob.next(after: command, version: version) {
