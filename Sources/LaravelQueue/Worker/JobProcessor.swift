@@ -28,6 +28,21 @@ struct JobProcessor: Sendable {
     let timeout: Int
     /// Shares round trips between the deletes of jobs finishing at the same time.
     let deletes: DeleteCoalescer
+    /// Built once per worker and shared by every job's context: one reference to retain, not a copy of the
+    /// services (their existentials and logger) per job.
+    let environment: JobEnvironment
+
+    init(queue: any QueueDriver, registry: JobRegistry, services: WorkerServices, tries: Int, backoff: String,
+         timeout: Int, deletes: DeleteCoalescer) {
+        self.queue = queue
+        self.registry = registry
+        self.services = services
+        self.tries = tries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.deletes = deletes
+        self.environment = JobEnvironment(queue: queue, registry: registry, services: services)
+    }
 
     var logger: Logger { services.logger }
 
@@ -84,19 +99,19 @@ struct JobProcessor: Sendable {
         }
     }
 
-    private func runThroughMiddleware(_ context: JobContext, handler: any JobHandler) async throws {
-        let chain = services.middleware.reversed().reduce({ @Sendable (c: JobContext) async throws in
-            try await handler.handle(c)
-        }) { next, middleware in
-            { @Sendable (c: JobContext) async throws in try await middleware.handle(c, next: next) }
+    /// The handler inside the middleware, the first one outermost. Recursing by index rather than folding
+    /// escaping closures together allocates nothing per job: each `next` is a non-escaping closure.
+    private func runThroughMiddleware(_ context: JobContext, handler: any JobHandler, from index: Int = 0) async throws {
+        let middleware = services.middleware
+        guard index < middleware.count else { return try await handler.handle(context) }
+        try await middleware[index].handle(context) { c in
+            try await runThroughMiddleware(c, handler: handler, from: index + 1)
         }
-        try await chain(context)
     }
 
     /// A context for one attempt, carrying the worker's environment for the middleware.
     func makeContext(_ job: RedisJob, command: PHPObject?, handler: (any JobHandler)?) -> JobContext {
-        JobContext(job: job, command: command, logger: logger, handler: handler,
-                   environment: JobEnvironment(queue: queue, registry: registry, services: services))
+        JobContext(job: job, command: command, logger: logger, handler: handler, environment: environment)
     }
 
     /// After `handle()` returned: honour what the handler asked for, else delete (CallQueuedHandler@call).
