@@ -7,6 +7,34 @@ import XCTest
 @testable import ShuttleProbe
 
 final class JSONParserTests: XCTestCase {
+    /// The word-at-a-time string scan: escapes, control bytes, UTF-8 and the closing quote at every offset
+    /// of an 8-byte word and near the end of the input decode as the byte-by-byte loop would.
+    func testStringScanAtEveryOffset() throws {
+        let specials: [(json: String, bytes: [UInt8])] = [
+            (#"\""#, [0x22]), (#"\\"#, [0x5C]), (#"\/"#, [0x2F]), (#"\n"#, [0x0A]), (#"\t"#, [0x09]),
+            (#"\u0041"#, [0x41]), ("é", Array("é".utf8)), ("~", [0x7E]), (" ", [0x20]),
+            ("\u{7F}", [0x7F]), (#"\"\\\/"#, [0x22, 0x5C, 0x2F]),
+        ]
+        for length in 0..<20 {
+            for position in 0...length {
+                for special in specials {
+                    var json = "", bytes: [UInt8] = []
+                    for k in 0..<length {
+                        if k == position { json += special.json; bytes += special.bytes }
+                        let c = Character(UnicodeScalar(UInt8(97 + k % 26)))
+                        json.append(c); bytes.append(UInt8(97 + k % 26))
+                    }
+                    if position == length { json += special.json; bytes += special.bytes }
+                    XCTAssertEqual(try JSONParser.parse("\"\(json)\"").stringBytes, bytes, json)
+                    XCTAssertEqual(try JSONParser.parse("[\"\(json)\",\"\(json)\"]").arrayValue?.last?.stringBytes, bytes, json)
+                }
+                let raw = String(repeating: "a", count: position) + "\u{1}" + String(repeating: "b", count: length - position)
+                XCTAssertThrowsError(try JSONParser.parse("\"\(raw)\""), raw)
+                XCTAssertThrowsError(try JSONParser.parse("\"" + String(repeating: "a", count: length)), "unterminated \(length)")
+            }
+        }
+    }
+
     func testParsesCjsonOutput() throws {
         let v = try JSONParser.parse(#"{"b":1.2345678901235e+16,"a":{},"c":"caf\u00e9\/x","d":[true,false,null,-0],"e":"é"}"#)
         XCTAssertEqual(v["b"]?.numberValue?.text, "1.2345678901235e+16")

@@ -168,38 +168,88 @@ public struct JSONParser {
     /// worker's JSON time. From just after the opening quote: the bytes and the index after the closing quote,
     /// or nil for anything else (`\u` escapes, UTF-8, control bytes, errors), left to the general loop.
     private static func decodeSimpleString(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> ([UInt8], Int)? {
+        guard let base = buffer.baseAddress else { return nil }
+        let count = buffer.count
         var i = start
         var escapes = 0
-        while i < buffer.count {
-            let b = buffer[i]
+        while i < count {
+            // Eight bytes at a time to the first byte that needs a look (strings are mostly plain runs).
+            if i &+ 8 <= count {
+                let flags = specialBytes(word(at: base + i))
+                if flags == 0 { i &+= 8; continue }
+                i &+= flags.trailingZeroBitCount >> 3
+            }
+            let b = base[i]
             if b == UInt8(ascii: "\"") { break }
             if b == UInt8(ascii: "\\") {
-                guard i + 1 < buffer.count, simpleEscape(buffer[i + 1]) != nil else { return nil }
-                escapes += 1
-                i += 2
+                guard i &+ 1 < count, simpleEscape(base[i &+ 1]) != nil else { return nil }
+                escapes &+= 1
+                i &+= 2
                 continue
             }
             if b < 0x20 || b >= 0x80 { return nil }
-            i += 1
+            i &+= 1
         }
-        guard i < buffer.count else { return nil }
+        guard i < count else { return nil }
         let end = i
         if escapes == 0 { return (Array(buffer[start..<end]), end + 1) }
         let decoded = [UInt8](unsafeUninitializedCapacity: end - start - escapes) { out, count in
+            // The runs between escapes are copied whole, each escape as its one byte.
+            let target = out.baseAddress!
             var j = start, k = 0
             while j < end {
-                var b = buffer[j]
-                if b == UInt8(ascii: "\\") {
-                    j += 1
-                    b = simpleEscape(buffer[j])!
+                var run = j
+                while run < end {
+                    if run &+ 8 <= end {
+                        let flags = backslashes(word(at: base + run))
+                        if flags == 0 { run &+= 8; continue }
+                        run &+= flags.trailingZeroBitCount >> 3
+                        break
+                    }
+                    if base[run] == UInt8(ascii: "\\") { break }
+                    run &+= 1
                 }
-                out[k] = b
-                k += 1
-                j += 1
+                let n = run &- j
+                (target + k).initialize(from: base + j, count: n)
+                k &+= n
+                guard run < end else { break }
+                target[k] = simpleEscape(base[run &+ 1])!
+                k &+= 1
+                j = run &+ 2
             }
             count = k
         }
         return (decoded, end + 1)
+    }
+
+    // SWAR over eight bytes, the first in the lowest byte: a test sets the high bit of each byte it matches.
+    // The zero-byte test `(v - 0x01…) & ~v & 0x80…` may also flag bytes after a real match, never before one,
+    // so the lowest flag is the first match.
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let high: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    private static func word(at p: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Flags the bytes `decodeSimpleString` must look at: quotes, backslashes, control bytes, non-ASCII.
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & high
+    }
+
+    /// Flags the backslashes (in a string already scanned: every byte is printable ASCII).
+    @inline(__always)
+    private static func backslashes(_ word: UInt64) -> UInt64 {
+        let backslash = word ^ (ones &* 0x5C)
+        return (backslash &- ones) & ~backslash & high
     }
 
     /// The byte a one-character escape stands for (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`).
