@@ -177,10 +177,15 @@ public struct PHPProperty: Hashable, Sendable {
 
     /// Splits a serialized property name into name and visibility.
     public static func demangle(_ bytes: [UInt8]) -> (name: String, visibility: PHPVisibility) {
+        demangle(bytes[...])
+    }
+
+    /// The same for a slice of the serialized input, so the unserializer need not copy each name out first.
+    static func demangle(_ bytes: ArraySlice<UInt8>) -> (name: String, visibility: PHPVisibility) {
         guard bytes.first == 0, let second = bytes.dropFirst().firstIndex(of: 0) else {
             return (String(decoding: bytes, as: UTF8.self), .public)
         }
-        let scope = bytes[1..<second]
+        let scope = bytes[(bytes.startIndex + 1)..<second]
         let name = String(decoding: bytes[(second + 1)...], as: UTF8.self)
         if scope.elementsEqual([42]) { return (name, .protected) }
         return (name, .private(declaringClass: String(decoding: scope, as: UTF8.self)))

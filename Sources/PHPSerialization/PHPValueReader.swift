@@ -125,8 +125,8 @@ struct PHPValueReader {
         let count = try readCount(depth: depth, start: start)
         var properties: [PHPProperty] = []
         properties.reserveCapacity(Swift.min(count, 1024))
-        var seen = count > 32 ? Set<[UInt8]>() : nil
-        var names: [[UInt8]] = []
+        var seen = count > 32 ? Set<ArraySlice<UInt8>>() : nil
+        var names: [ArraySlice<UInt8>] = []
         if seen == nil { names.reserveCapacity(count) }
         for _ in 0..<count {
             let nameOffset = position
@@ -175,19 +175,20 @@ struct PHPValueReader {
         }
     }
 
-    /// The mangled name bytes; `i:` names become their decimal text, as PHP does.
-    private mutating func readPropertyName() throws(Failure) -> [UInt8] {
+    /// The mangled name bytes; `i:` names become their decimal text, as PHP does. A slice of the input, not a
+    /// copy: the name only becomes a String (an allocation per property was much of a command's unserializing).
+    private mutating func readPropertyName() throws(Failure) -> ArraySlice<UInt8> {
         let offset = position
-        let name: [UInt8]
+        let name: ArraySlice<UInt8>
         switch try peek() {
         case UInt8(ascii: "i"):
             try header()
-            name = Array(String(try readSigned()).utf8)
+            name = Array(String(try readSigned()).utf8)[...]
             try expect(";")
             return name
         case UInt8(ascii: "s"):
             try header()
-            name = try readLengthPrefixed()
+            name = try readLengthPrefixedSlice()
             try expect(";")
         default:
             throw Failure(offset: offset, reason: .invalidKey)
@@ -199,8 +200,8 @@ struct PHPValueReader {
     /// `<len>:"<name>"` with PHP's class-name alphabet (`[A-Za-z0-9_\\\x80-\xff]`), required to be UTF-8.
     private mutating func readClassName() throws(Failure) -> String {
         let offset = position
-        let name = try readLengthPrefixed()
-        guard let text = Self.identifier(name[...], allowBackslash: true) else {
+        let name = try readLengthPrefixedSlice()
+        guard let text = Self.identifier(name, allowBackslash: true) else {
             throw Failure(offset: offset, reason: .invalidClassName)
         }
         return text
@@ -229,7 +230,7 @@ struct PHPValueReader {
 
     /// ASCII (nearly every property name) is checked without the validator, which builds a String: that was a
     /// third of unserializing a job's command.
-    private static func isUTF8(_ bytes: [UInt8]) -> Bool {
+    private static func isUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
     }
 
@@ -243,6 +244,24 @@ struct PHPValueReader {
         let text = try take(length)
         try expect("\"")
         return text
+    }
+
+    /// `readLengthPrefixed` without copying the bytes out of the input.
+    private mutating func readLengthPrefixedSlice() throws(Failure) -> ArraySlice<UInt8> {
+        let length = try readUnsigned()
+        try expect(":")
+        try expect("\"")
+        let text = try takeSlice(length)
+        try expect("\"")
+        return text
+    }
+
+    private mutating func takeSlice(_ length: Int) throws(Failure) -> ArraySlice<UInt8> {
+        guard length <= bytes.count - position else {
+            throw Failure(offset: position, reason: .lengthOverrun(length))
+        }
+        defer { position += length }
+        return bytes[position..<(position + length)]
     }
 
     private mutating func take(_ length: Int) throws(Failure) -> [UInt8] {
