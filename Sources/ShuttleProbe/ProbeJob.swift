@@ -30,14 +30,14 @@ public struct ProbeJob: JobHandler {
         let sleep = context.property("sleep")?.doubleValue ?? 0
         let failAttempts = context.property("failAttempts")?.intValue ?? 0
         let record = context.property("record")?.stringValue
-        var entry = ProbeRecord(uuid: context.job.uuid ?? "", attempt: context.attempts, worker: workerName,
-                                outcome: "started", started: Date().timeIntervalSince1970, ended: nil)
-        if let record { try await append(entry, to: record) }
+        var entry = record.map { _ in ProbeRecord(uuid: context.job.uuid ?? "", attempt: context.attempts,  // recording only
+            worker: workerName, outcome: "started", started: Date().timeIntervalSince1970, ended: nil) }
+        if let record, let entry { try await append(entry, to: record) }
         if sleep > 0 { try await Task.sleep(for: .milliseconds(Int(sleep * 1000))) }
         let fails = context.attempts <= failAttempts
-        entry.outcome = fails ? "exception" : "ok"
-        entry.ended = Date().timeIntervalSince1970
-        if let record { try await append(entry, to: record) }
+        entry?.outcome = fails ? "exception" : "ok"
+        entry?.ended = Date().timeIntervalSince1970
+        if let record, let entry { try await append(entry, to: record) }
         if fails { throw JobException("RuntimeException", "Probe failed on attempt \(context.attempts)") }
     }
 
