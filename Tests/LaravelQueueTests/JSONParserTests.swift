@@ -7,6 +7,14 @@ import XCTest
 @testable import ShuttleProbe
 
 final class JSONParserTests: XCTestCase {
+    /// Member names: plain ones are read straight from the input, the rest as any string.
+    func testMemberNames() throws {
+        let v = try JSONParser.parse(#"{"plain":1,"a\"b":2,"é":3,"\u0041":4,"":5,"x\/y":6}"#)
+        XCTAssertEqual(v.objectValue?.keys, ["plain", "a\"b", "é", "A", "", "x/y"])
+        XCTAssertThrowsError(try JSONParser.parse(#"{"abc"#))
+        XCTAssertThrowsError(try JSONParser.parse("{\"a\u{1}\":1}"))
+    }
+
     /// The word-at-a-time string scan: escapes, control bytes, UTF-8 and the closing quote at every offset
     /// of an 8-byte word and near the end of the input decode as the byte-by-byte loop would.
     func testStringScanAtEveryOffset() throws {

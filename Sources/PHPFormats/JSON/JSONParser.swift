@@ -73,7 +73,7 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = String(decoding: try parseString(), as: UTF8.self)
+            let key = try parseKey()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
@@ -86,6 +86,32 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
             throw error("expected ',' or '}'")
         }
+    }
+
+    /// A member name (cursor on its opening quote). Plain ASCII names, every name Laravel writes, become the
+    /// String straight from the input, without the array `parseString` builds; the rest go through it.
+    private mutating func parseKey() throws -> String {
+        let start = index + 1
+        if let (key, next) = bytes.withUnsafeBufferPointer({ Self.plainKey($0, from: start) }) {
+            index = next
+            return key
+        }
+        return String(decoding: try parseString(), as: UTF8.self)
+    }
+
+    /// From just after the opening quote: the name and the index after the closing quote, or nil when the name
+    /// has an escape, a control byte or non-ASCII (or is unterminated).
+    private static func plainKey(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> (String, Int)? {
+        var i = start
+        while i < buffer.count {
+            let b = buffer[i]
+            if b == UInt8(ascii: "\"") {
+                return (String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self), i + 1)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
+            i += 1
+        }
+        return nil
     }
 
     private mutating func parseArray(depth: Int) throws -> JSONValue {
