@@ -70,6 +70,8 @@ public struct JSONParser {
         var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        // A job payload's top level has a dozen members: room for them at once, not five regrowths.
+        if depth == 1 { object.members.reserveCapacity(16) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
