@@ -156,7 +156,7 @@ final class WorkerStateMachineTests: XCTestCase {
         let (initial, first) = started(config(["a", "b"]), paused: ["a"])
         var m = initial
         XCTAssertEqual(first, .pop(queue: "b", count: 1))
-        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 0), .idle(queue: "b", block: true))
+        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 0), .idle(queue: "b", block: true, sleep: .seconds(3)))
     }
 
     func testQuarantineOnlyCountsAsSomethingPopped() {
@@ -191,7 +191,8 @@ final class WorkerStateMachineTests: XCTestCase {
         let (initial, first) = started(config { $0.stopWhenEmpty = true; $0.concurrency = 2 })
         _ = first
         var m = initial
-        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 1), .idle(queue: "default", block: true))
+        XCTAssertEqual(m.popped(taken: 0, ran: 0, handedBack: 0, nonEmpty: false, inFlight: 1), .idle(queue: "default", block: false, sleep: .seconds(3)),
+                       "no BLPOP while a job runs: its finishing must wake the loop")
     }
 
     // MARK: --once
@@ -258,7 +259,7 @@ final class WorkerStateMachineTests: XCTestCase {
         _ = first
         var m = initial
         XCTAssertEqual(m.popFailed(), .wait(.seconds(1), .popFailed))
-        XCTAssertEqual(m.tick(at(1.5)), .idle(queue: "default", block: true), "like Laravel's null job: then the --sleep")
+        XCTAssertEqual(m.tick(at(1.5)), .idle(queue: "default", block: true, sleep: .seconds(3)), "like Laravel's null job: then the --sleep")
     }
 
     func testFailedPopUnderOnceExits() {
@@ -305,15 +306,25 @@ final class WorkerStateMachineTests: XCTestCase {
     func testAWindowOfPHPsJobsIdlesWithoutBlocking() {
         let (initial, _) = started(config())
         var m = initial
-        XCTAssertEqual(m.popped(Machine.PopOutcome(passedOver: 12), inFlight: 0), .idle(queue: "default", block: false))
+        XCTAssertEqual(m.popped(Machine.PopOutcome(passedOver: 12), inFlight: 0), .idle(queue: "default", block: false, sleep: .seconds(3)))
         _ = m.tick(at(0.1))
-        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 0), .idle(queue: "default", block: true))
+        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 0), .idle(queue: "default", block: true, sleep: .seconds(3)))
     }
 
     func testAWindowOfPHPsJobsCountsAsEmptyForStopWhenEmpty() {
         let (initial, _) = started(config { $0.stopWhenEmpty = true })
         var m = initial
         XCTAssertEqual(m.popped(Machine.PopOutcome(passedOver: 40), inFlight: 0), .drain(.stopped(reason: "queue empty")))
+    }
+
+    /// `--sleep 0` with jobs in flight: an empty queue is asked again after a finished job or `busyPoll`, never
+    /// back to back (the empty re-pops that made bench rounds bimodal); with nothing in flight, `--sleep` as is.
+    func testEmptyQueueWithJobsInFlightWaitsAtLeastTheBusyPoll() {
+        let (initial, _) = started(config { $0.sleep = .zero; $0.concurrency = 4 })
+        var m = initial
+        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 3), .idle(queue: "default", block: false, sleep: .milliseconds(5)))
+        _ = m.tick(at(0.1, inFlight: 0))
+        XCTAssertEqual(m.popped(Machine.PopOutcome(), inFlight: 0), .idle(queue: "default", block: true, sleep: .zero))
     }
 
     // MARK: Configuration from options

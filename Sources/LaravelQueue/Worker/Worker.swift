@@ -137,8 +137,8 @@ public final class Worker: Sendable {
                 }
                 await signal.wait(timeout: duration)
                 action = machine.tick(snapshot())
-            case .idle(let firstQueue, let block):
-                await idle(firstQueue: block ? firstQueue : nil)
+            case .idle(let firstQueue, let block, let sleep):
+                await idle(firstQueue: block ? firstQueue : nil, sleep: sleep)
                 action = machine.tick(snapshot())
             case .rest(let duration):
                 try? await Task.sleep(for: duration)
@@ -175,17 +175,12 @@ public final class Worker: Sendable {
         return (ran, handedBack)
     }
 
-    /// With jobs in flight, the shortest wait before an empty queue is asked again (unless a job finishes first).
-    /// With `--sleep 0` the loop would otherwise re-pop an empty queue back to back while the last jobs run: in
-    /// `make bench` that was thousands of empty pops per run (11,714 while the last 10 jobs of 200 waited), which
-    /// took the connection and a core from those jobs' deletes and made whole runs a third slower at random.
-    static let busyPollInterval: Duration = .milliseconds(5)
-
-    /// No job: BLPOP on the first queue's notify list when `block_for` is set, else sleep `--sleep`.
-    /// The BLPOP waits the whole `block_for`, as PHP's does (and is seen to in MONITOR), then the sleep
-    /// follows; only `block_for = 0` (forever) is cut into 1 s waits so a stop is still noticed.
-    private func idle(firstQueue: String?) async {
-        if let blockFor = queue.blockFor, let firstQueue, jobs.count == 0 {
+    /// No job: BLPOP on the first queue's notify list when `block_for` is set, then sleep (the state machine
+    /// says which queue, if any, and how long). The BLPOP waits the whole `block_for`, as PHP's does (and is
+    /// seen to in MONITOR), then the sleep follows; only `block_for = 0` (forever) is cut into 1 s waits so a
+    /// stop is still noticed.
+    private func idle(firstQueue: String?, sleep: Duration) async {
+        if let blockFor = queue.blockFor, let firstQueue {
             let slice = blockFor == 0 ? 1.0 : blockFor
             do {
                 if try await queue.waitForNotification(queue: firstQueue, timeout: slice) { return }
@@ -194,9 +189,7 @@ public final class Worker: Sendable {
             }
             if blockFor == 0 { return }
         }
-        var pause = Duration.milliseconds(Int(max(options.sleep, 0) * 1000))
-        if jobs.count > 0 { pause = max(pause, Self.busyPollInterval) }
-        await signal.wait(timeout: pause)
+        await signal.wait(timeout: sleep)
     }
 
     /// Laravel's `migrateExpiredJobs` for each queue; listeners hear of the payloads moved.
