@@ -249,11 +249,9 @@ public final class InMemoryQueue: QueueDriver {
         }
     }
 
-    /// The class the worker dispatches on, keyed as `JobRegistry` keys it.
+    /// The class the worker dispatches on (`RedisJob.className`), keyed as `JobRegistry` keys it.
     static func jobClass(_ payload: Payload) -> String {
-        var name = payload.commandName ?? payload.job ?? ""
-        if name.hasPrefix("\\") { name.removeFirst() }
-        return name.lowercased()
+        JobRegistry.normalize(payload.commandName ?? payload.job ?? "")
     }
 
     /// The decoded element and its reserved copy, when the pop script would reserve it: a JSON object whose

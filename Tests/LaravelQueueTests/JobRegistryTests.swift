@@ -39,4 +39,11 @@ final class JobRegistryTests: XCTestCase {
         }
         XCTAssertEqual(spark.registry.registeredClasses, ["App\\Jobs\\Refund", "App\\Jobs\\SendInvoice", "App\\Jobs\\Sync"])
     }
+
+    /// PHP folds class names ASCII-only, and so does the selective pop script's `string.lower`: a registry that
+    /// folded `É` would never match the classes the script returns.
+    func testClassNamesFoldASCIIOnlyLikePHPAndTheScript() {
+        XCTAssertEqual(JobRegistry.normalize("\\App\\Jobs\\ÉtéSync"), "app\\jobs\\Étésync", "É stays, S folds")
+        XCTAssertEqual(JobRegistry.normalize("APP\\JOBS\\X"), "app\\jobs\\x")
+    }
 }

@@ -40,10 +40,12 @@ public struct JobRegistry: Sendable {
     /// The classes as lookups and the selective pop script match them: lower-cased, no leading `\`.
     package var normalizedClasses: [String] { entries.keys.sorted() }
 
-    /// PHP class names are case-insensitive and may be written with a leading backslash.
-    static func normalize(_ name: String) -> String {
-        var n = name
-        if n.hasPrefix("\\") { n.removeFirst() }
-        return n.lowercased()
+    /// PHP class names are case-insensitive (ASCII letters only, as PHP folds them and as the selective pop
+    /// script's `string.lower` does) and may be written with a leading backslash.
+    package static func normalize(_ name: String) -> String {
+        var bytes = Array(name.utf8)
+        if bytes.first == UInt8(ascii: "\\") { bytes.removeFirst() }
+        for i in bytes.indices where bytes[i] >= UInt8(ascii: "A") && bytes[i] <= UInt8(ascii: "Z") { bytes[i] += 32 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
