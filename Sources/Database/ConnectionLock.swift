@@ -2,11 +2,14 @@
 ///
 /// Without it, another task's statement could land in the middle of someone else's transaction on the
 /// same session. Waiters are served first come, first served; the lock is handed over, not re-raced.
-actor ConnectionLock {
+/// Spark's store uses it too, to queue SQLite writers in order instead of polling `begin immediate`.
+package actor ConnectionLock {
+    package init() {}
+
     private var held = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func acquire() async {
+    package func acquire() async {
         if !held {
             held = true
             return
@@ -14,7 +17,7 @@ actor ConnectionLock {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    package func release() {
         if waiters.isEmpty {
             held = false
         } else {
@@ -22,7 +25,7 @@ actor ConnectionLock {
         }
     }
 
-    nonisolated func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    package nonisolated func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await acquire()
         do {
             let result = try await body()

@@ -8,14 +8,16 @@ public struct SparkStore: Sendable {
     public let clock: SparkClock
     public let roundTrips: RoundTripCounter
     /// SQLite only: this process's writers take turns here rather than in SQLite's busy loop.
-    private let gate: WriterGate?
+    /// SQLite admits one writer: transactions of this process queue in line instead of polling through
+    /// `begin immediate`'s busy timeout.
+    private let gate: ConnectionLock?
 
     public init(database: any SparkDatabase, clock: SparkClock = .system, roundTrips: RoundTripCounter = RoundTripCounter()) {
         self.init(database: database, clock: clock, roundTrips: roundTrips,
-                  gate: database.dialect == .sqlite ? WriterGate() : nil)
+                  gate: database.dialect == .sqlite ? ConnectionLock() : nil)
     }
 
-    private init(database: any SparkDatabase, clock: SparkClock, roundTrips: RoundTripCounter, gate: WriterGate?) {
+    private init(database: any SparkDatabase, clock: SparkClock, roundTrips: RoundTripCounter, gate: ConnectionLock?) {
         self.database = database
         self.clock = clock
         self.roundTrips = roundTrips
@@ -43,6 +45,6 @@ public struct SparkStore: Sendable {
             }
         }
         guard let gate else { return try await transaction() }
-        return try await gate.run { try await transaction() }
+        return try await gate.withLock { try await transaction() }
     }
 }
