@@ -59,7 +59,6 @@ run() {  # backend concurrency
   read -r rss_kb user_cpu sys_cpu < "$tmp/rss"
   rss=$(( rss_kb / 1024 ))
   seconds=$(python3 -c "print(f'{$end - $start:.3f}')")
-  # The floor: the final rows, one multi-row INSERT per table, one transaction, into the same empty schema.
   local floor
   # The floor, from Swift over one connection (`shuttle bench-floor`): the same final rows written again by one
   # multi-row INSERT per table in one transaction, into the emptied tables.
