@@ -3,7 +3,8 @@
 set -euo pipefail
 
 packages=(
-  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev libxxhash-dev  # C libraries the Swift targets link
+  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev libxxhash-dev libcurl4-openssl-dev  # C libraries the Swift targets link
+  openssl                                              # private CAs for the HTTPS fakes in tests and the demo
   redis-server redis-tools                             # the queue
   postgresql postgresql-client                         # the app's database in tests
   php-cli php-redis php-sqlite3 php-pgsql php-laravel-framework  # the real Laravel for interop tests
