@@ -32,7 +32,8 @@ extension SparkWriter {
             inserts.append([.text(id), .text(key.sourceId), .text(write.time), .text(key.integrationId), .text(actor),
                             .text(write.service), .text(write.domain), .text(write.action), write.value.map(SQLValue.int) ?? .null,
                             .int(write.valueMultiplier), .text(write.valueUnit), try Self.json(write.eventMetadata),
-                            .text(target), .text(now), .text(now)])
+                            .text(target), try Self.json(write.actorMetadata), try Self.json(write.targetMetadata),
+                            .text(now), .text(now)])
         }
         var raced: [EventKey] = []
         for start in stride(from: 0, to: inserts.count, by: Self.chunk) {
@@ -40,8 +41,8 @@ extension SparkWriter {
             let rows = try await query(
                 """
                 insert into events (id, source_id, time, integration_id, actor_id, service, domain, action, value,
-                  value_multiplier, value_unit, event_metadata, target_id, created_at, updated_at)
-                values \(Self.placeholders(rows: slice.count, columns: 15))
+                  value_multiplier, value_unit, event_metadata, target_id, actor_metadata, target_metadata, created_at, updated_at)
+                values \(Self.placeholders(rows: slice.count, columns: 17))
                 on conflict (integration_id, source_id) do nothing returning id
                 """,
                 slice.flatMap { $0 })
