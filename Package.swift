@@ -94,6 +94,9 @@ let package = Package(
 
         // Test-only helpers: where the test services are, how to run PHP, where fixtures live.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // A fresh Spark database on either backend and the rows read back in `expected-rows.json`'s shape.
+        .target(name: "SparkTestSupport", dependencies: ["Spark", "Database", "PHPFormats", "TestSupport"],
+                path: "Tests/SparkTestSupport", swiftSettings: strict),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
@@ -101,7 +104,8 @@ let package = Package(
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                       "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
+                                                       "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

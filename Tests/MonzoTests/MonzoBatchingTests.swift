@@ -1,3 +1,4 @@
+import SparkTestSupport
 import Database
 import LaravelQueue
 import LaravelQueueTesting

@@ -1,3 +1,4 @@
+import SparkTestSupport
 import Foundation
 import LaravelQueue
 import LaravelQueueTesting

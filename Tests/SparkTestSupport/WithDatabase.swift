@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs `body` on a fresh database of `backend`, dropping it afterwards whatever happens.
-func withDatabase(_ backend: SparkTestDatabase.Backend, seedMaster: Bool = true,
-                  _ body: (SparkTestDatabase) async throws -> Void) async throws {
-    let db = try await SparkTestDatabase.make(backend, seedMaster: seedMaster)
+public func withDatabase(_ backend: SparkTestDatabase.Backend, seedMaster: Bool = true, seed: SparkTestDatabase.Seed = .monzo,
+                         _ body: (SparkTestDatabase) async throws -> Void) async throws {
+    let db = try await SparkTestDatabase.make(backend, seedMaster: seedMaster, seed: seed)
     do {
         try await body(db)
     } catch {
