@@ -79,13 +79,15 @@ let package = Package(
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "AppleHealth", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Digests",
+                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "Database", "Digests",
+                "AppleHealth", "Database", "Digests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -105,6 +107,9 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                             "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",

@@ -1,3 +1,4 @@
+import AppleHealth
 import LaravelQueue
 import Monzo
 import ShuttleProbe
@@ -8,5 +9,6 @@ enum Integrations {
     static let all: [any Integration] = [
         ProbeIntegration(),
         MonzoIntegration(),
+        AppleHealthIntegration(),
     ]
 }
