@@ -109,7 +109,8 @@ let package = Package(
                                                        "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                             "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
+                                                             "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",
+                                                             .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",

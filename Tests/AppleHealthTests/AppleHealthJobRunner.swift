@@ -20,6 +20,7 @@ struct AppleHealthJobRunner {
     let database: SparkTestDatabase
     var clock: SparkClock
     var settings = AppleHealthSettings()
+    var log = LogCapture()
 
     init(_ database: SparkTestDatabase, at time: String = "2025-08-14T06:00:00Z") {
         self.database = database
@@ -75,7 +76,7 @@ struct AppleHealthJobRunner {
     }
 
     func run(_ job: PendingJob) async throws {
-        try await handler(job.className).handle(try JobContext.testing(job, queue: "pull"))
+        try await handler(job.className).handle(try JobContext.testing(job, queue: "pull", logger: log.logger))
     }
 
     func workout(_ raw: PHPValue) async throws {
@@ -91,14 +92,14 @@ struct AppleHealthJobRunner {
     func hook(instance: String, payload: PHPValue, secret: String? = AppleHealthJobRunner.secret) async throws -> [Payload] {
         let queue = InMemoryQueue(defaultQueue: "pull")
         try await handler(AppleHealthWebhookHook.phpClass, queue: queue)
-            .handle(try JobContext.testing(hookJob(instance: instance, payload: payload, secret: secret), queue: "pull"))
+            .handle(try JobContext.testing(hookJob(instance: instance, payload: payload, secret: secret), queue: "pull", logger: log.logger))
         var payloads: [Payload] = []
         while true {
             let popped = try await queue.pop(queue: "pull")
             guard let job = popped.jobs.first else { break }
             payloads.append(job.payload)
             let context = JobContext(job: job, command: try CommandDecoding.command(of: job.payload, encrypter: nil),
-                                     logger: .init(label: "shuttle.testing"))
+                                     logger: log.logger)
             try await handler(job.payload.displayName ?? "").handle(context)
             try await queue.delete(job)
         }

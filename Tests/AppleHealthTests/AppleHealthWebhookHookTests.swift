@@ -1,0 +1,94 @@
+import AppleHealth
+import LaravelQueue
+import PHPFormats
+import PHPSerialization
+import Spark
+import SparkTestSupport
+import XCTest
+
+/// The hook end to end: the secret check, both envelopes, the split into processing jobs (series cut into
+/// chunks), and the processing jobs it pushed writing the golden rows.
+final class AppleHealthWebhookHookTests: XCTestCase {
+    func testNativeEnvelopeInChunksWritesTheGoldenRowsOnPostgreSQL() async throws { try await nativeEnvelopeInChunks(.postgres) }
+    func testNativeEnvelopeInChunksWritesTheGoldenRowsOnSQLite() async throws { try await nativeEnvelopeInChunks(.sqlite) }
+    func testPayloadDataEnvelopeWritesTheGoldenRowsOnPostgreSQL() async throws { try await payloadDataEnvelope(.postgres) }
+    func testPayloadDataEnvelopeWritesTheGoldenRowsOnSQLite() async throws { try await payloadDataEnvelope(.sqlite) }
+    func testWrongOrMissingSecretFailsAndWritesNothingOnPostgreSQL() async throws { try await badSecret(.postgres) }
+    func testWrongOrMissingSecretFailsAndWritesNothingOnSQLite() async throws { try await badSecret(.sqlite) }
+
+    /// Health Auto Export's own `{"data": {"workouts": …, "metrics": …}}`, one hook per instance as the controller
+    /// pushes them; every series cut into one-point jobs.
+    static func nativeUpload() throws -> PHPValue {
+        var data = PHPArray()
+        data["workouts"] = try AppleHealthJobRunner.fixture("workouts.json")[php: "workouts"]!
+        data["metrics"] = try AppleHealthJobRunner.fixture("metrics.json")[php: "metrics"]!
+        var upload = PHPArray()
+        upload["data"] = .array(data)
+        return .array(upload)
+    }
+
+    func nativeEnvelopeInChunks(_ backend: SparkTestDatabase.Backend) async throws {
+        try await withDatabase(backend, seed: AppleHealthJobRunner.seed) { db in
+            var runner = AppleHealthJobRunner(db)
+            runner.settings = AppleHealthSettings(chunkSize: 1)
+            let upload = try Self.nativeUpload()
+            let workouts = try await runner.hook(instance: "workouts", payload: upload)
+            let metrics = try await runner.hook(instance: "metrics", payload: upload)
+            XCTAssertEqual(workouts.count, 7)
+            XCTAssertEqual(workouts.map(\.displayName), Array(repeating: AppleHealthWorkoutData.phpClass, count: 7))
+            XCTAssertEqual(metrics.count, 53, "one job per point with a cap of 1")
+            try await AppleHealthGoldenRowsTests.assertGolden(db)
+        }
+    }
+
+    func payloadDataEnvelope(_ backend: SparkTestDatabase.Backend) async throws {
+        try await withDatabase(backend, seed: AppleHealthJobRunner.seed) { db in
+            let runner = AppleHealthJobRunner(db)
+            var inner = PHPArray()
+            inner["data"] = try Self.nativeUpload()[php: "data"]!
+            var upload = PHPArray()
+            upload["payload"] = .array(inner)
+            let workouts = try await runner.hook(instance: "workouts", payload: .array(upload))
+            let metrics = try await runner.hook(instance: "metrics", payload: .array(upload))
+            XCTAssertEqual(workouts.count, 7)
+            XCTAssertEqual(metrics.count, 28, "one job per series under the cap")
+            try await AppleHealthGoldenRowsTests.assertGolden(db)
+
+            // A processing job as PHP's dispatch pushes it (spec §4.4, §12).
+            let payload = try XCTUnwrap(metrics.first)
+            XCTAssertEqual(payload.displayName, AppleHealthMetricData.phpClass)
+            XCTAssertEqual(payload.maxTries, 2)
+            XCTAssertEqual(payload.timeout, 300)
+            XCTAssertEqual(payload.backoff, "120,300")
+            let command = String(decoding: try XCTUnwrap(payload.commandBytes), as: UTF8.self)
+            XCTAssertTrue(command.hasPrefix("O:47:\"App\\Jobs\\Data\\AppleHealth\\AppleHealthMetricData\":"), command)
+            XCTAssertTrue(command.contains("s:14:\"\0*\0integration\";O:45:\"Illuminate\\Contracts\\Database\\ModelIdentifier\""), command)
+            XCTAssertTrue(command.contains("s:9:\"relations\";a:0:{}"), command)
+            XCTAssertTrue(command.contains("s:10:\"\0*\0rawData\";a:3:{"), command)
+            XCTAssertTrue(command.contains("s:14:\"\0*\0serviceName\";s:12:\"apple_health\";"), command)
+            XCTAssertTrue(command.contains("s:5:\"queue\";s:4:\"pull\";"), command)
+            XCTAssertFalse(command.contains("\"tries\""), "default-valued properties are left out, as SerializesModels does")
+        }
+    }
+
+    func badSecret(_ backend: SparkTestDatabase.Backend) async throws {
+        try await withDatabase(backend, seed: AppleHealthJobRunner.seed) { db in
+            let runner = AppleHealthJobRunner(db)
+            let upload = try Self.nativeUpload()
+            for (secret, message) in [("wrong-secret-value", "Invalid webhook secret"), (AppleHealthJobRunner.secret + "x", "Invalid webhook secret"),
+                                      (nil, "Missing webhook secret"), ("", "Missing webhook secret")] as [(String?, String)] {
+                do {
+                    try await runner.hook(instance: "metrics", payload: upload, secret: secret)
+                    XCTFail("the hook should fail")
+                } catch let error as JobException {
+                    XCTAssertEqual(error.phpClass, "Exception")
+                    XCTAssertEqual(error.message, message)
+                    XCTAssertFalse("\(error)".contains(AppleHealthJobRunner.secret), "the secret never appears in an error")
+                }
+            }
+            let events = try await db.count("events"), objects = try await db.count("objects")
+            XCTAssertEqual(events + objects, 0, "nothing written")
+            XCTAssertFalse(runner.log.all.contains { $0.contains(AppleHealthJobRunner.secret) }, "nor logged")
+        }
+    }
+}
