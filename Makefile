@@ -28,6 +28,7 @@ test: deps
 bench: build
 	@scripts/bench.sh
 	@scripts/bench-monzo.sh
+	@scripts/bench-apple-health.sh
 
 services:
 	@scripts/services.sh start
