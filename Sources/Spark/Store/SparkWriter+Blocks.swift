@@ -17,7 +17,7 @@ extension SparkWriter {
         }
         guard !order.isEmpty else { return }
 
-        let eventIds = Array(Set(order.map(\.eventId))).sorted()
+        let eventIds = Array(Set(order.map(\.eventId)).subtracting(events.created)).sorted()
         var stored: [Key: StoredBlock] = [:]
         for start in stride(from: 0, to: eventIds.count, by: Self.chunk) {
             let slice = eventIds[start..<min(eventIds.count, start + Self.chunk)]

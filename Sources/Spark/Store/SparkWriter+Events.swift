@@ -59,6 +59,7 @@ extension SparkWriter {
             guard let write = latest[key] else { continue }
             if let id = inserted[key] {
                 result.ids[key] = id
+                result.created.insert(id)
                 result.times[key] = write.time
                 continue
             }
