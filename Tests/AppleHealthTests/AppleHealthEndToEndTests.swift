@@ -17,6 +17,7 @@ final class AppleHealthEndToEndTests: XCTestCase {
     func testHooksPHPDispatchedRunIntoPostgreSQL() async throws { try await endToEnd(.postgres) }
     func testHooksPHPDispatchedRunIntoSQLite() async throws { try await endToEnd(.sqlite) }
     func testProcessingJobsShuttleDispatchedRunInPHP() async throws { try await phpRunsProcessingJobs(.postgres) }
+    func testFailingJobsLandInFailedJobsWithoutTheSecret() async throws { try await failedJobs(.postgres) }
 
     struct Harness {
         let db: SparkTestDatabase
@@ -114,6 +115,40 @@ final class AppleHealthEndToEndTests: XCTestCase {
             }
             let events = try await db.count("events")
             XCTAssertEqual(events, 0, "PHP's stand-in classes write nothing")
+        }
+    }
+
+    /// A hook with a wrong secret and a processing job with an array for a number fail with a clear error and a
+    /// failed_jobs row (their last attempt: `tries` 1 for the test), write nothing, and the worker carries on. The
+    /// error text never holds the secret (the payload column keeps the job as pushed, header bag included, as PHP's).
+    func failedJobs(_ backend: SparkTestDatabase.Backend) async throws {
+        try await withDatabase(backend, seed: AppleHealthJobRunner.seed) { db in
+            try await DatabaseUuidFailedJobProvider(connection: db.connection).createTableIfMissing()
+            let harness = try Harness(db)
+            let runner = AppleHealthJobRunner(db)
+            var hook = runner.hookJob(instance: "metrics", payload: try AppleHealthWebhookHookTests.nativeUpload(), secret: "not-the-secret")
+            hook.overrides = PayloadOptionOverrides(tries: 1)
+            var bad = runner.processingJob(AppleHealthMetricData.phpClass, instance: "metrics", rawData: try AppleHealthJobRunner.php(
+                #"{"name":"step_count","units":"count","data":[{"date":"2025-08-12 02:00:00 +0100","qty":[7]}]}"#))
+            bad.overrides = PayloadOptionOverrides(tries: 1)
+            let good = runner.processingJob(AppleHealthMetricData.phpClass, instance: "metrics", rawData: try AppleHealthJobRunner.php(
+                #"{"name":"step_count","units":"count","data":[{"date":"2025-08-12 03:00:00 +0100","qty":7}]}"#))
+            for job in [hook, bad, good] {
+                let payload = try Dispatcher().payload(for: job, identity: PayloadIdentity.random())
+                _ = try ProcessRunner.run(["redis-cli", "-h", TestEnvironment.redisHost, "-p", String(try TestEnvironment.redisPort()),
+                                           "rpush", "\(harness.prefix)queues:pull", String(decoding: payload.rawBytes, as: UTF8.self)])
+            }
+            let out = try harness.shuttle(["work", "--queue", "pull", "--stop-when-empty", "--sleep", "0.1"])
+            XCTAssertEqual(out.status, 0, out.stderrText)
+            XCTAssertFalse(out.stderrText.contains(AppleHealthJobRunner.secret), "the secret is never logged")
+            let failed = try await db.rows("select exception from failed_jobs order by failed_at, id")
+            let exceptions = failed.compactMap { $0["exception"]?.string }
+            XCTAssertEqual(exceptions.count, 2)
+            XCTAssertTrue(exceptions.contains { $0.hasPrefix("Exception: Invalid webhook secret") }, "\(exceptions)")
+            XCTAssertTrue(exceptions.contains { $0.contains("TypeError") && $0.contains("array where a number belongs") }, "\(exceptions)")
+            XCTAssertFalse(exceptions.contains { $0.contains(AppleHealthJobRunner.secret) || $0.contains("not-the-secret") })
+            let sources = try await db.rows("select source_id from events").compactMap { $0["source_id"]?.string }
+            XCTAssertEqual(sources, ["apple_metric_step_count_2025-08-12_030000_0100"], "only the good job wrote")
         }
     }
 }
