@@ -42,7 +42,8 @@ public struct AppleHealthWebhookHook: JobHandler {
             return
         }
         guard let queue = queue ?? context.environment?.queue else { throw AppleHealthJobError.noQueue.jobException }
-        let dispatcher = Dispatcher(encrypter: context.environment?.services.encrypter)
+        let horizon: (any DispatchHook)? = HorizonPayloadFields.cameThroughHorizon(context.payload) ? HorizonPayloadFields() : nil
+        let dispatcher = Dispatcher(encrypter: context.environment?.services.encrypter, hook: horizon)
         let version = context.environment?.services.laravelVersion ?? .app
         for item in items {
             let job = Self.processingJob(item.className, integration: input.integration, rawData: item.rawData,

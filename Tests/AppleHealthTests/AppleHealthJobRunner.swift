@@ -89,10 +89,22 @@ struct AppleHealthJobRunner {
 
     /// Runs the hook, then every job it pushed (in push order); returns the pushed payloads.
     @discardableResult
-    func hook(instance: String, payload: PHPValue, secret: String? = AppleHealthJobRunner.secret) async throws -> [Payload] {
+    func hook(instance: String, payload: PHPValue, secret: String? = AppleHealthJobRunner.secret, horizon: Bool = false) async throws -> [Payload] {
         let queue = InMemoryQueue(defaultQueue: "pull")
-        try await handler(AppleHealthWebhookHook.phpClass, queue: queue)
-            .handle(try JobContext.testing(hookJob(instance: instance, payload: payload, secret: secret), queue: "pull", logger: log.logger))
+        let job = hookJob(instance: instance, payload: payload, secret: secret)
+        let context: JobContext
+        if horizon {
+            // Pushed through Horizon's RedisQueue: its payload fields, as PHP's Horizon writes them.
+            let pushed = try PayloadBuilder(version: .app, horizon: HorizonOptions(type: "job", tags: ["App\\Models\\Integration:x"]))
+                .build(QueuedJob(commandName: job.className, displayName: job.className, options: try job.payloadOptions(),
+                                 command: .serialized(try Dispatcher().serializedCommand(job))), delay: nil, identity: PayloadIdentity.random())
+            let redisJob = RedisJob(connectionName: "redis", queue: "pull", rawBody: pushed.rawBytes,
+                                    reserved: try pushed.withAttempts(1).rawBytes, payload: pushed)
+            context = JobContext(job: redisJob, command: try CommandDecoding.command(of: pushed, encrypter: nil), logger: log.logger)
+        } else {
+            context = try JobContext.testing(job, queue: "pull", logger: log.logger)
+        }
+        try await handler(AppleHealthWebhookHook.phpClass, queue: queue).handle(context)
         var payloads: [Payload] = []
         while true {
             let popped = try await queue.pop(queue: "pull")

@@ -68,6 +68,13 @@ final class AppleHealthWebhookHookTests: XCTestCase {
             XCTAssertTrue(command.contains("s:14:\"\0*\0serviceName\";s:12:\"apple_health\";"), command)
             XCTAssertTrue(command.contains("s:5:\"queue\";s:4:\"pull\";"), command)
             XCTAssertFalse(command.contains("\"tries\""), "default-valued properties are left out, as SerializesModels does")
+            XCTAssertNil(payload.json["type"], "no Horizon fields when the hook did not come through Horizon")
+
+            // Through Horizon: the processing jobs carry Horizon's fields and the integration's tag.
+            let horizon = try await runner.hook(instance: "workouts", payload: .array(upload), horizon: true)
+            XCTAssertEqual(horizon.count, 7)
+            XCTAssertEqual(horizon.first?.json["type"]?.stringValue, "job")
+            XCTAssertEqual(horizon.first?.json["tags"], .array([.string("App\\Models\\Integration:\(db.integrations["workouts"]!)")]))
         }
     }
 
