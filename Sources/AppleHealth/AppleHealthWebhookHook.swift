@@ -137,7 +137,8 @@ public struct AppleHealthWebhookHook: JobHandler {
                 logger.warning("Apple Health metric skipped: no data points", metadata: ["index": "\(index)"])
                 continue
             }
-            guard points.count > chunkSize else {
+            // A `data` that is not a list goes whole: the processing job says why it writes nothing.
+            guard points.count > chunkSize, points.isList else {
                 items.append(Item(className: className, rawData: element))
                 continue
             }
