@@ -1,4 +1,3 @@
-import SparkTestSupport
 import Database
 import LaravelQueue
 import LaravelQueueTesting
@@ -6,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Batched writes: a job of 100 transactions costs a fixed handful of statements (PHP sends hundreds), and

@@ -1,9 +1,9 @@
-import SparkTestSupport
 import Database
 import LaravelQueue
 import Logging
 import Monzo
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

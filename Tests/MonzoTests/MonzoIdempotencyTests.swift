@@ -1,8 +1,8 @@
-import SparkTestSupport
 import Database
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Spec §12, as intended: the same jobs run again, or a later fetch overlapping the last, write no

@@ -1,7 +1,7 @@
-import SparkTestSupport
 import Database
 import Foundation
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

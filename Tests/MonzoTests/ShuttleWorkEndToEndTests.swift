@@ -1,9 +1,9 @@
-import SparkTestSupport
 import Database
 import Foundation
 import LaravelQueue
 import PHPFormats
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

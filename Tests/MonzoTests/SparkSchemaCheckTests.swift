@@ -1,9 +1,9 @@
-import SparkTestSupport
 import Database
 import LaravelQueue
 import Logging
 import Monzo
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// The start-up check: a database without Spark's tables leaves the Monzo jobs to PHP, one with them gets
