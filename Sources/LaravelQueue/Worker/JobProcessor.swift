@@ -64,7 +64,7 @@ struct JobProcessor: Sendable {
 
         let command: PHPObject?
         do {
-            command = try CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
+            command = handler.decodesCommand ? try CommandDecoding.command(of: job.payload, encrypter: services.encrypter) : nil
         } catch {
             let context = makeContext(job, command: nil, handler: handler)
             await fail(job, context: context, handler: handler,
