@@ -11,14 +11,18 @@ struct AppleHealthJobInput: Sendable {
     /// Reads `integration`, the array property `dataProperty` and `serviceName`; a missing or mistyped one fails
     /// the job as PHP does when it touches an uninitialized typed property.
     init(_ context: JobContext, className: String, dataProperty: String) throws {
-        guard case .object(let object)? = context.property("integration"), let identifier = ModelIdentifier(object) else {
+        try self.init({ context.property($0) }, className: className, dataProperty: dataProperty)
+    }
+
+    init(_ property: (String) -> PHPValue?, className: String, dataProperty: String) throws {
+        guard case .object(let object)? = property("integration"), let identifier = ModelIdentifier(object) else {
             throw AppleHealthJobError.missingProperty(className: className, "integration").jobException
         }
-        guard let raw = context.property(dataProperty), raw != .null else {
+        guard let raw = property(dataProperty), raw != .null else {
             throw AppleHealthJobError.missingProperty(className: className, dataProperty).jobException
         }
         integration = identifier
         data = raw
-        serviceName = context.property("serviceName")?.stringValue ?? AppleHealthIntegration.service
+        serviceName = property("serviceName")?.stringValue ?? AppleHealthIntegration.service
     }
 }

@@ -19,16 +19,57 @@ public struct AppleHealthWebhookHook: JobHandler {
     let settings: AppleHealthSettings
     /// Where the processing jobs go; nil: the queue the hook came from (the worker's).
     let queue: (any QueueDriver)?
+    /// Read the command's bytes with `SerializedScanner` (false: always unserialize; tests compare both).
+    let streams: Bool
 
     public init(store: SparkStore, settings: AppleHealthSettings = AppleHealthSettings(), queue: (any QueueDriver)? = nil) {
+        self.init(store: store, settings: settings, queue: queue, streams: true)
+    }
+
+    package init(store: SparkStore, settings: AppleHealthSettings, queue: (any QueueDriver)?, streams: Bool) {
         self.store = store
         self.settings = settings
         self.queue = queue
+        self.streams = streams
     }
 
+    /// The hook reads its command's bytes itself (`SerializedScanner`): a daily export is not held a second time as
+    /// values.
+    public var decodesCommand: Bool { false }
+
     public func handle(_ context: JobContext) async throws {
-        let input = try AppleHealthJobInput(context, className: Self.phpClass, dataProperty: "webhookPayload")
-        guard let headers = context.property("headers"), case .array = headers else {
+        if streams, let bytes = context.payload.commandBytes {
+            let scanner = SerializedScanner(bytes: bytes)
+            if let command = try? Self.scan(scanner) {
+                try await handleScanned(command, scanner: scanner, context: context)
+                return
+            }
+        }
+        // Anything the scanner does not take (an encrypted command, a payload sent as text, references): values.
+        if streams { context.logger.debug("Apple Health hook reads its unserialized command") }
+        let command = try context.command ?? CommandDecoding.command(of: context.payload, encrypter: context.environment?.services.encrypter)
+        try await handleDecoded({ command?[$0] }, context: context)
+    }
+
+    /// The upload read from the command's bytes, each processing job's `rawData` copied as bytes.
+    func handleScanned(_ command: ScannedCommand, scanner: SerializedScanner, context: JobContext) async throws {
+        let integration = try await store.write { writer in try await writer.integration(command.integration) }
+        try Self.validate(headers: command.headers, expected: integration.accountId)
+        let mode = integration.instanceType ?? "workouts"
+        let push = try Pusher(context: context, queue: queue, integration: command.integration, serviceName: command.serviceName)
+        var jobs = 0
+        try await Self.splitBytes(scanner, payload: command.webhookPayload, mode: mode, chunkSize: settings.chunkSize,
+                                  logger: context.logger) { className, rawData in
+            try await push(className, rawData: rawData)
+            jobs += 1
+        }
+        log(jobs: jobs, integration: integration.id, mode: mode, logger: context.logger)
+    }
+
+    /// The upload read from the unserialized command.
+    func handleDecoded(_ property: (String) -> PHPValue?, context: JobContext) async throws {
+        let input = try AppleHealthJobInput(property, className: Self.phpClass, dataProperty: "webhookPayload")
+        guard let headers = property("headers"), case .array = headers else {
             throw AppleHealthJobError.missingProperty(className: Self.phpClass, "headers").jobException
         }
         let integration = try await store.write { writer in try await writer.integration(input.integration) }
@@ -37,22 +78,19 @@ public struct AppleHealthWebhookHook: JobHandler {
         let payload = try Self.upload(input.data)
         let mode = integration.instanceType ?? "workouts"
         let items = Self.split(payload, mode: mode, chunkSize: settings.chunkSize, logger: context.logger)
-        guard !items.isEmpty else {
-            context.logger.notice("Apple Health upload held nothing to process", metadata: ["integration": "\(integration.id)", "mode": "\(mode)"])
+        if !items.isEmpty {
+            let push = try Pusher(context: context, queue: queue, integration: input.integration, serviceName: input.serviceName)
+            for item in items { try await push(item.className, rawData: item.rawData) }
+        }
+        log(jobs: items.count, integration: integration.id, mode: mode, logger: context.logger)
+    }
+
+    private func log(jobs: Int, integration: String, mode: String, logger: Logger) {
+        guard jobs > 0 else {
+            logger.notice("Apple Health upload held nothing to process", metadata: ["integration": "\(integration)", "mode": "\(mode)"])
             return
         }
-        guard let queue = queue ?? context.environment?.queue else { throw AppleHealthJobError.noQueue.jobException }
-        let horizon: (any DispatchHook)? = HorizonPayloadFields.cameThroughHorizon(context.payload) ? HorizonPayloadFields() : nil
-        let dispatcher = Dispatcher(encrypter: context.environment?.services.encrypter, hook: horizon)
-        let version = context.environment?.services.laravelVersion ?? .app
-        for item in items {
-            let job = Self.processingJob(item.className, integration: input.integration, rawData: item.rawData,
-                                         serviceName: input.serviceName, queue: context.job.queue, version: version)
-            try await dispatcher.dispatch(job, on: queue)
-        }
-        context.logger.info("Apple Health upload split", metadata: [
-            "integration": "\(integration.id)", "mode": "\(mode)", "jobs": "\(items.count)",
-        ])
+        logger.info("Apple Health upload split", metadata: ["integration": "\(integration)", "mode": "\(mode)", "jobs": "\(jobs)"])
     }
 
     /// The secret check: header `x-webhook-secret` (first value) against the integration's `account_id`.

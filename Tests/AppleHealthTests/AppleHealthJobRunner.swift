@@ -20,6 +20,8 @@ struct AppleHealthJobRunner {
     let database: SparkTestDatabase
     var clock: SparkClock
     var settings = AppleHealthSettings()
+    /// The hook reads its command's bytes (false: from the unserialized command).
+    var streams = true
     var log = LogCapture()
 
     init(_ database: SparkTestDatabase, at time: String = "2025-08-14T06:00:00Z") {
@@ -71,7 +73,7 @@ struct AppleHealthJobRunner {
         switch className {
         case AppleHealthWorkoutData.phpClass: return AppleHealthWorkoutData(store: store)
         case AppleHealthMetricData.phpClass: return AppleHealthMetricData(store: store)
-        default: return AppleHealthWebhookHook(store: store, settings: settings, queue: queue)
+        default: return AppleHealthWebhookHook(store: store, settings: settings, queue: queue, streams: streams)
         }
     }
 

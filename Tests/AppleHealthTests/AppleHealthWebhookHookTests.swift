@@ -99,3 +99,42 @@ final class AppleHealthWebhookHookTests: XCTestCase {
         }
     }
 }
+
+/// The hook's two ways of reading an upload, its command's bytes and the unserialized command, give the same
+/// processing jobs for good and odd uploads alike.
+final class AppleHealthHookReadingTests: XCTestCase {
+    func testBytesAndValuesGiveTheSameJobs() async throws {
+        try await withDatabase(.sqlite, seed: AppleHealthJobRunner.seed) { db in
+            let native = try AppleHealthWebhookHookTests.nativeUpload()
+            var wrapped = PHPArray()
+            var inner = PHPArray()
+            inner["data"] = native[php: "data"]!
+            wrapped["payload"] = .array(inner)
+            let uploads: [PHPValue] = [
+                native, .array(wrapped), try AppleHealthJobRunner.fixture("metrics.json"), try AppleHealthJobRunner.fixture("workouts.json"),
+                try AppleHealthJobRunner.php(#"{"data":{"metrics":[1,"two",[3],{"name":"no data"},{"name":"obj","data":{"a":{"qty":1}}},{"name":"n","units":null,"data":[{"date":"2025-08-12 00:00:00 +0100","qty":1.5,"x":{"y":[1,2]}},{"date":"2025-08-12 01:00:00 +0100","qty":"2"},{"date":"2025-08-12 02:00:00 +0100"}]}],"workouts":{"a":1}}}"#),
+                try AppleHealthJobRunner.php(#"{"data":{"metrics":{"name":"x"}}}"#), try AppleHealthJobRunner.php(#"{"hello":"world"}"#),
+            ]
+            var total = 0
+            for upload in uploads {
+                for instance in ["workouts", "metrics"] {
+                    var results: [[String]] = []
+                    for streams in [true, false] {
+                        var runner = AppleHealthJobRunner(db)
+                        runner.settings = AppleHealthSettings(chunkSize: 2)
+                        runner.streams = streams
+                        let payloads = try await runner.hook(instance: instance, payload: upload)
+                        XCTAssertFalse(runner.log.contains("reads its unserialized command"), "the bytes were read")
+                        results.append(try payloads.map { payload in
+                            let command = try XCTUnwrap(CommandDecoding.command(of: payload, encrypter: nil))
+                            return "\(payload.displayName ?? "") \(payload.maxTries ?? 0) \(command)"
+                        })
+                    }
+                    XCTAssertEqual(results[0], results[1])
+                    total += results[0].count
+                }
+            }
+            XCTAssertGreaterThan(total, 100)
+        }
+    }
+}
