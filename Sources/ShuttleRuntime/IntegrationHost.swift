@@ -49,7 +49,8 @@ public final class IntegrationHost: Sendable {
         let environment = application.configuration.environment
         let size = try Self.poolSize(poolSize, environment: environment, concurrency: concurrency)
         let resources = IntegrationResources(environment: environment, appRoot: appRoot, poolSize: size, workerName: workerName,
-                                             redis: application.redis, logger: application.logger)
+                                             redis: application.redis, dispatcher: application.dispatcher,
+                                             laravelVersion: application.configuration.version, logger: application.logger)
         try await self.init(integrations, resources: resources, application: application)
     }
 

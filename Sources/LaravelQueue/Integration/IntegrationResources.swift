@@ -14,6 +14,10 @@ public final class IntegrationResources: Sendable {
     public let workerName: String
     /// The queue's Redis connection (its prefix applies to every key); nil on a queue that is not Redis.
     public let redis: RedisConnection?
+    /// Pushes jobs as the app would (its key, Horizon's fields): for jobs that dispatch others.
+    public let dispatcher: Dispatcher
+    /// The Laravel version the app runs, which shapes what `dispatcher` pushes.
+    public let laravelVersion: LaravelVersion
     /// Sessions each database pool opens at most (`--db-pool`, else `SHUTTLE_DB_POOL`, else `--concurrency`),
     /// so every job running at once can hold one.
     public let poolSize: Int
@@ -23,13 +27,16 @@ public final class IntegrationResources: Sendable {
 
     /// - Parameter appRoot: the Laravel app's directory, where a relative SQLite path starts (nil: the current one).
     public init(environment: LaravelEnvironment, appRoot: String? = nil, poolSize: Int = 1, workerName: String = "shuttle",
-                redis: RedisConnection? = nil, logger: Logger) {
+                redis: RedisConnection? = nil, dispatcher: Dispatcher = Dispatcher(), laravelVersion: LaravelVersion = .app,
+                logger: Logger) {
         precondition(poolSize >= 1, "a database pool needs at least one connection")
         self.environment = environment
         self.appRoot = appRoot
         self.poolSize = poolSize
         self.workerName = workerName
         self.redis = redis
+        self.dispatcher = dispatcher
+        self.laravelVersion = laravelVersion
         self.logger = logger
     }
 
