@@ -64,6 +64,9 @@ let package = Package(
         // Horizon's per-job records as HorizonMiddleware; its push side as a DispatchHook.
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // Laravel's scheduler for every-minute jobs, its mutexes in the app's cache as PHP's `schedule:run` writes them.
+        .target(name: "LaravelScheduling", dependencies: ["LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Digests",
+                                                          .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // For handler authors: InMemoryQueue, its cache and failed-job store, JobContext builders.
         .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -80,12 +83,16 @@ let package = Package(
         .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // CheckIntegrationUpdates: above the services, whose fetch-job routes it is handed.
+        .target(name: "SparkSchedule", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization",
+                                                      .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+
         // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "Database", "Digests",
+                "SparkSchedule", "LaravelScheduling", "Database", "Digests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,7 +107,10 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
-        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
+        .testTarget(name: "SchedulingTests", dependencies: ["LaravelScheduling", "LaravelQueue", "LaravelBus", "ShuttleRuntime",
+                                                            "PHPFormats", "PHPSerialization", "Redis", "Database", "TestSupport",
+                                                            .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
