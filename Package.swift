@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
-        .testTarget(name: "SchedulingTests", dependencies: ["LaravelScheduling", "LaravelQueue", "LaravelBus", "ShuttleRuntime",
+        .testTarget(name: "SchedulingTests", dependencies: ["LaravelScheduling", "SparkSchedule", "LaravelQueue", "LaravelBus", "ShuttleRuntime",
                                                             "PHPFormats", "PHPSerialization", "Redis", "Database", "TestSupport",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",

@@ -37,6 +37,16 @@ public struct ScheduleMutex: Sendable {
         try await create(event.mutexName, seconds: minutes * 60, locks: overlapUsesLocks)
     }
 
+    /// `CacheEventMutex::exists`: the `skip` filter `withoutOverlapping` adds, checked before the minute is
+    /// claimed (so a host that finds a run still going does not claim the minute). Read-only, unlike Laravel 12's
+    /// `lock->get(fn () => true)`, whose brief hold can make a racing host's own `create` fail after it claimed
+    /// the minute, losing that minute for everyone. (A database lock row past its expiry still counts here until
+    /// a run takes it over.)
+    public func overlapExists(_ event: ScheduledEvent) async throws -> Bool {
+        if overlapUsesLocks, let locks { return try await locks.owner(of: event.mutexName) != nil }
+        return try await cache.get(event.mutexName) != nil
+    }
+
     /// `CacheEventMutex::forget`, after the run.
     public func forgetOverlap(_ event: ScheduledEvent) async throws {
         if overlapUsesLocks, let locks {

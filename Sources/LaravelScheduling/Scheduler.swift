@@ -2,8 +2,9 @@ import Logging
 import PHPFormats
 
 /// `php artisan schedule:work` for every-minute events: at each minute boundary, each event is run unless
-/// another host already ran it this minute (`onOneServer`) or a run of it is still going (`withoutOverlapping`),
-/// both decided by `ScheduleMutex` in the app's cache, in PHP's order (one server first, then overlap).
+/// a run of it is still going (`withoutOverlapping`) or another host already ran it this minute (`onOneServer`),
+/// decided by `ScheduleMutex` in the app's cache in PHP's order: the overlap filter, the minute's claim, then
+/// the overlap mutex itself.
 public struct Scheduler: Sendable {
     /// What one event did at one minute.
     public enum Outcome: Sendable, Equatable {
@@ -58,6 +59,10 @@ public struct Scheduler: Sendable {
     private func run(_ event: ScheduledEvent, minute: Int64) async -> Outcome {
         let meta: Logger.Metadata = ["event": "\(event.description)"]
         do {
+            if event.withoutOverlapping != nil, try await mutex.overlapExists(event) {
+                logger.info("Skipping command (still running)", metadata: meta)
+                return .skippedOverlapping
+            }
             if event.onOneServer {
                 let local = minute + Int64(timeZone.offset(at: minute))
                 let minuteOfDay = Int(((local % 86_400) + 86_400) % 86_400) / 60
