@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "LaravelQueue",
             dependencies: [
-                "Redis", "PHPSerialization", "Database", "PHPFormats", "Digests", "COpenSSL",
+                "Redis", "PHPSerialization", "Database", "HTTP", "PHPFormats", "Digests", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets + ["HTTP"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
