@@ -78,9 +78,9 @@ public struct Scheduler: Sendable {
                 }
             }
             let result: Outcome
+            logger.info("Running scheduled command", metadata: meta)
             do {
                 try await event.action()
-                logger.info("Running scheduled command", metadata: meta)
                 result = .ran
             } catch {
                 logger.error("scheduled command failed", metadata: meta.merging(["error": "\(error)"]) { $1 })
