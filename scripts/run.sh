@@ -52,11 +52,19 @@ if [ "$demo" = 1 ] && [ -f "$root/scripts/fake-monzo/server.py" ]; then
   [ -n "$api_port" ] || { echo "run: the fake Monzo API did not start (see $log)" >&2; exit 1; }
   export SHUTTLE_HTTP_CA_FILE=$tls/ca.pem MONZO_API_BASE=https://127.0.0.1:$api_port
   export MONZO_CLIENT_ID=${MONZO_CLIENT_ID:-fake-client-id} MONZO_CLIENT_SECRET=${MONZO_CLIENT_SECRET:-fake-client-secret}
-  export QUEUE_CONNECTION=redis REDIS_QUEUE=${REDIS_QUEUE:-pull}
+  # Spark's own settings: Laravel 12, every job on `pull`.
+  export QUEUE_CONNECTION=redis REDIS_QUEUE=${REDIS_QUEUE:-pull} SHUTTLE_LARAVEL_VERSION=${SHUTTLE_LARAVEL_VERSION:-12}
   "$shuttle" demo-seed
   echo "run: demo: fake Monzo API on https://127.0.0.1:$api_port, CheckIntegrationUpdates every minute (this one too)." >&2
-  echo "run: in another shell: DB_CONNECTION=sqlite DB_DATABASE=$DB_DATABASE REDIS_PORT=$port REDIS_QUEUE=pull $shuttle status" >&2
-  "$shuttle" work --schedule --schedule-now --sleep 1 "$@"
-  exit $?
+  echo "run: in another shell: DB_CONNECTION=sqlite DB_DATABASE=$DB_DATABASE REDIS_HOST=$host REDIS_PORT=$port REDIS_QUEUE=pull $shuttle status" >&2
+  echo "run: Ctrl-C stops the worker and prints that status." >&2
+  # Debug level: one line per job processed, so the processing jobs show between the fetches.
+  export LOG_LEVEL=${LOG_LEVEL:-debug}
+  # Ctrl-C reaches the worker (which finishes its jobs and stops); this shell then prints the status.
+  trap 'true' INT
+  code=0
+  "$shuttle" work --schedule --schedule-now --sleep 1 "$@" || code=$?
+  LOG_LEVEL=warning "$shuttle" status || true
+  exit "$code"
 fi
 exec "$shuttle" work "$@"
