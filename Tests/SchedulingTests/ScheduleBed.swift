@@ -45,7 +45,7 @@ struct ScheduleHost {
 
 /// The environments a test runs the schedule in: a fresh Redis prefix, and the cache store asked for.
 enum ScheduleEnvironment {
-    enum Store: String { case redis, sqlite, postgres }
+    enum Store: String { case redis, sqlite, postgres, file }
 
     static func make(_ store: Store, laravel: String) async throws -> [String: String] {
         var environment = [
@@ -57,6 +57,10 @@ enum ScheduleEnvironment {
         case .redis:
             let path = try TestEnvironment.temporaryDirectory("schedule-db").appendingPathComponent("app.sqlite").path
             environment.merge(["CACHE_STORE": "redis", "CACHE_DRIVER": "redis", "DB_CONNECTION": "sqlite", "DB_DATABASE": path]) { $1 }
+        case .file:
+            let directory = try TestEnvironment.temporaryDirectory("schedule-storage")
+            environment.merge(["CACHE_STORE": "file", "CACHE_DRIVER": "file", "SHUTTLE_STORAGE_PATH": directory.path, "DB_CONNECTION": "sqlite",
+                               "DB_DATABASE": directory.appendingPathComponent("app.sqlite").path]) { $1 }
         case .sqlite:
             let path = try TestEnvironment.temporaryDirectory("schedule-db").appendingPathComponent("app.sqlite").path
             environment.merge(["CACHE_STORE": "database", "CACHE_DRIVER": "database", "DB_CONNECTION": "sqlite", "DB_DATABASE": path]) { $1 }

@@ -15,6 +15,8 @@ final class SchedulerTests: XCTestCase {
     func testTwoHostsPushOncePerMinuteOnRedisLaravel8() async throws { try await race(.redis, laravel: "8") }
     func testTwoHostsPushOncePerMinuteOnPostgreSQLLaravel12() async throws { try await race(.postgres, laravel: "12") }
     func testTwoHostsPushOncePerMinuteOnSQLiteLaravel8() async throws { try await race(.sqlite, laravel: "8") }
+    func testTwoHostsPushOncePerMinuteOnTheFileStoreLaravel12() async throws { try await race(.file, laravel: "12") }
+    func testTwoHostsPushOncePerMinuteOnTheFileStoreLaravel8() async throws { try await race(.file, laravel: "8") }
 
     private func race(_ store: ScheduleEnvironment.Store, laravel: String) async throws {
         let environment = try await ScheduleEnvironment.make(store, laravel: laravel)
