@@ -70,4 +70,59 @@ final class ShuttleScheduleCLITests: XCTestCase {
         }
         XCTAssertFalse(status.stdoutText.contains("tok_cli_secret"))
     }
+
+    /// `shuttle schedule --now` on its own (no worker): pushes CheckIntegrationUpdates for this minute, and a
+    /// second scheduler started in the same minute does not; SIGTERM stops each with status 0.
+    func testScheduleCommandPushesOncePerMinuteAcrossTwoProcesses() async throws {
+        let directory = try TestEnvironment.temporaryDirectory("schedule-cmd")
+        let prefix = "sched_cmd_\(UUID().uuidString.prefix(8).lowercased())_"
+        let environment = [
+            "REDIS_HOST": TestEnvironment.redisHost, "REDIS_PORT": String(try TestEnvironment.redisPort()), "REDIS_PREFIX": prefix,
+            "QUEUE_CONNECTION": "redis", "REDIS_QUEUE": "pull", "CACHE_STORE": "redis", "SHUTTLE_LARAVEL_VERSION": "12",
+            "DB_CONNECTION": "sqlite", "DB_DATABASE": directory.appendingPathComponent("app.sqlite").path, "SHUTTLE_EMBEDDED_DATABASE": "1",
+        ]
+        let redis = try await RedisConnection(configuration: RedisConfiguration(host: TestEnvironment.redisHost,
+                                                                                 port: try TestEnvironment.redisPort(), keyPrefix: prefix))
+        defer { redis.close() }
+        func queued() async throws -> Int { try await redis.send(RedisCommand("LLEN", [.key("queues:pull")])).int ?? 0 }
+        // Both start within one minute (retried if a boundary falls between them, which would rightly give two).
+        for _ in 0..<3 {
+            let minute = Int(Date().timeIntervalSince1970) / 60
+            _ = try await redis.send(RedisCommand("DEL", [.key("queues:pull")]))
+            var outputs: [String] = []
+            for _ in 0..<2 {
+                let (process, log) = try Self.start(["schedule", "--now"], environment: environment, directory: directory)
+                for _ in 0..<300 {
+                    let text = try String(contentsOf: log, encoding: .utf8)
+                    if text.contains("pushed CheckIntegrationUpdates") || text.contains("Skipping command") { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                process.terminate()
+                process.waitUntilExit()
+                XCTAssertEqual(process.terminationStatus, 0)
+                outputs.append(try String(contentsOf: log, encoding: .utf8))
+            }
+            guard Int(Date().timeIntervalSince1970) / 60 == minute else { continue }
+            let count = try await queued()
+            XCTAssertEqual(count, 1, outputs.joined(separator: "\n---\n"))
+            XCTAssertTrue(outputs[1].contains("Skipping command (has already run on another server)"), outputs[1])
+            return
+        }
+        XCTFail("every attempt straddled a minute boundary")
+    }
+
+    static func start(_ arguments: [String], environment: [String: String], directory: URL) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/shuttle")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = directory
+        let log = directory.appendingPathComponent("\(UUID().uuidString).log")
+        XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        return (process, log)
+    }
 }
