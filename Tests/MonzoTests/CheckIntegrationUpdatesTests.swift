@@ -113,6 +113,38 @@ final class CheckIntegrationUpdatesTests: XCTestCase {
         }
     }
 
+    /// What CheckIntegrationUpdates pushes for a Laravel 8 app, PHP's `queue:work` (the harness's Laravel 8.83)
+    /// runs: the fetch job's Integration is restored from the ModelIdentifier with its `user` and `group`.
+    func testPHPRunsTheFetchJobItPushesAsLaravel8() async throws {
+        try await withDatabase(.sqlite) { db in
+            try await DatabaseUuidFailedJobProvider(connection: db.connection).createTableIfMissing()
+            try await db.connection.execute("update integration_groups set access_token = 'tok'")
+            let bed = try await QueueBed.make()
+            defer { bed.close() }
+            var logger = Logger(label: "check-integration-updates")
+            logger.logLevel = .error
+            // The harness has the app's MonzoAccountPull only: route the accounts instance alone.
+            let routes = FetchJobRoutes(service: "monzo", authentication: .oauth, defaultInstanceType: "transactions",
+                                        jobs: ["accounts": MonzoFetchJobs.accountPull])
+            let job = CheckIntegrationUpdates(store: db.store(at: .system), routes: [routes], dispatcher: Dispatcher(),
+                                              databaseConnection: db.configuration.connectionName, version: .v8, logger: logger)
+            let summary = try await job.run(on: bed.queue)
+            XCTAssertEqual(summary.scheduled.map(\.jobClass), [MonzoFetchJobs.accountPull])
+            guard case .sqlite(let path) = db.configuration.driver else { return XCTFail("sqlite") }
+            let out = try ProcessRunner.php(
+                TestEnvironment.repositoryRoot.appendingPathComponent("scripts/laravel/work.php").path,
+                ["--queue=pull", "--stop-when-empty", "--name=fetch"],
+                environment: ["REDIS_HOST": TestEnvironment.redisHost, "REDIS_PORT": String(try TestEnvironment.redisPort()),
+                              "REDIS_PREFIX": bed.prefix, "REDIS_QUEUE": "pull", "DB_CONNECTION": "sqlite", "DB_DATABASE": path,
+                              "CACHE_DRIVER": "array"], check: false)
+            XCTAssertEqual(out.status, 0, out.stderrText)
+            let events = out.stderrText.split(separator: "\n").filter { $0.hasPrefix("{") }.map(String.init)
+            XCTAssertTrue(events.contains { $0.contains(#""event":"processed""#) && $0.contains("MonzoAccountPull") }, out.stderrText)
+            XCTAssertFalse(events.contains { $0.contains(#""event":"failed""#) || $0.contains(#""event":"exception-occurred""#) },
+                           out.stderrText)
+        }
+    }
+
     // MARK: -
 
     static func handler(_ db: SparkTestDatabase, at now: Int64) -> CheckIntegrationUpdates {
@@ -139,12 +171,13 @@ final class CheckIntegrationUpdatesTests: XCTestCase {
 struct QueueBed {
     let redis: RedisConnection
     let queue: RedisQueue
+    let prefix: String
 
     static func make() async throws -> QueueBed {
         let prefix = "sched_\(UUID().uuidString.prefix(8).lowercased())_"
         let redis = try await RedisConnection(configuration: RedisConfiguration(host: TestEnvironment.redisHost,
                                                                                  port: try TestEnvironment.redisPort(), keyPrefix: prefix))
-        return QueueBed(redis: redis, queue: RedisQueue(redis: redis, defaultQueue: "pull"))
+        return QueueBed(redis: redis, queue: RedisQueue(redis: redis, defaultQueue: "pull"), prefix: prefix)
     }
 
     func pushed(_ name: String = "pull") async throws -> [Payload] {
