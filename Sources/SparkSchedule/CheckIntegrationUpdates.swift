@@ -7,11 +7,16 @@ import Spark
 /// integrations, pushes one fetch job per due instance as the app would (`FetchJob`), and marks each triggered
 /// right after its push, so the next minute's run skips it until its fetch job marks it updated or fails.
 ///
-/// Which services it serves is the `routes` it is given: Monzo's (run by Shuttle when its fetch jobs are
-/// registered, else by PHP) and `PHPFetchJobs` (always run by PHP). A service with no routes here (one the app
-/// gained later) is left to PHP untouched: this job neither selects it, pushes for it nor marks it, exactly
-/// as if its rows were absent — so while Shuttle runs this job, such a service is fetched only by PHP's
-/// `integrations:fetch`, or once its routes are added here.
+/// What happens to a service depends on the `routes` it is given:
+/// - Services whose fetch jobs Shuttle implements (Monzo's routes, from the Monzo target): pushed and marked;
+///   a Shuttle worker with their handlers runs them, else PHP's workers do (the payload is the same).
+/// - Services the app has and Shuttle does not implement (`PHPFetchJobs`: GitHub, GoCardless, Oura, Spotify,
+///   Hevy): pushed with the app's class names and marked, exactly as PHP's job would; Shuttle registers no
+///   handler for them, so its workers leave those jobs on the queue, in place and attempts unspent, for PHP.
+/// - Anything else (webhook services and `manual_account`, which the app never selects either, and any service
+///   the app gains later): left to PHP untouched — not selected, not pushed, not marked; so while Shuttle runs
+///   this job such a service is fetched only once its routes are added here, or by PHP's `integrations:fetch`.
+/// Instance types with no fetch job (the app's `default => []`) are neither pushed nor marked.
 public struct CheckIntegrationUpdates: JobHandler {
     public static let phpClass = "App\\Jobs\\CheckIntegrationUpdates"
 
