@@ -96,7 +96,7 @@ extension AppleHealthWebhookHook {
                     chunk += bytes[entry.key]
                     chunk += Array("a:\(slice.count):{".utf8)
                     for (offset, point) in slice.enumerated() {
-                        chunk += Array("i:\(offset);".utf8)
+                        SerializedScanner.appendIntKey(offset, to: &chunk)
                         chunk += bytes[point.value]
                     }
                     chunk.append(UInt8(ascii: "}"))

@@ -18,31 +18,33 @@ struct SerializedScanner {
 
     let bytes: [UInt8]
 
+    private let colonMark = UInt8(ascii: ":"), semicolon = UInt8(ascii: ";"), open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+
     /// The index after the value starting at `i`.
     func skip(_ i: Int, depth: Int = 0) throws -> Int {
         guard i < bytes.count, depth < 256 else { throw Unsupported() }
         switch bytes[i] {
-        case UInt8(ascii: "N"): return try expect(i + 1, ";") + 1
+        case UInt8(ascii: "N"): return try expect(i + 1, semicolon) + 1
         case UInt8(ascii: "b"), UInt8(ascii: "i"), UInt8(ascii: "d"):
-            return try find(";", from: i + 2) + 1
+            return try find(semicolon, from: i + 2) + 1
         case UInt8(ascii: "s"), UInt8(ascii: "E"):
-            let (length, quote) = try number(i + 2, until: ":")
+            let (length, quote) = try number(i + 2, until: colonMark)
             let end = quote + 1 + 1 + length
             guard end + 1 < bytes.count, bytes[quote + 1] == UInt8(ascii: "\""), bytes[end] == UInt8(ascii: "\""),
                   bytes[end + 1] == UInt8(ascii: ";") else { throw Unsupported() }
             return end + 2
         case UInt8(ascii: "a"):
-            let (count, brace) = try number(i + 2, until: ":")
-            var j = try expect(brace + 1, "{") + 1
+            let (count, brace) = try number(i + 2, until: colonMark)
+            var j = try expect(brace + 1, open) + 1
             for _ in 0..<(count * 2) { j = try skip(j, depth: depth + 1) }
-            return try expect(j, "}") + 1
+            return try expect(j, close) + 1
         case UInt8(ascii: "O"):
-            let (length, colon) = try number(i + 2, until: ":")
+            let (length, colon) = try number(i + 2, until: colonMark)
             let afterName = colon + 1 + 1 + length + 1
-            let (count, brace) = try number(afterName + 1, until: ":")
-            var j = try expect(brace + 1, "{") + 1
+            let (count, brace) = try number(afterName + 1, until: colonMark)
+            var j = try expect(brace + 1, open) + 1
             for _ in 0..<(count * 2) { j = try skip(j, depth: depth + 1) }
-            return try expect(j, "}") + 1
+            return try expect(j, close) + 1
         default:
             throw Unsupported()  // r:, R:, C: and anything malformed
         }
@@ -53,13 +55,13 @@ struct SerializedScanner {
         guard i < bytes.count else { throw Unsupported() }
         let count: Int, brace: Int
         switch bytes[i] {
-        case UInt8(ascii: "a"): (count, brace) = try number(i + 2, until: ":")
+        case UInt8(ascii: "a"): (count, brace) = try number(i + 2, until: colonMark)
         case UInt8(ascii: "O"):
-            let (length, colon) = try number(i + 2, until: ":")
-            (count, brace) = try number(colon + 1 + 1 + length + 1 + 1, until: ":")
+            let (length, colon) = try number(i + 2, until: colonMark)
+            (count, brace) = try number(colon + 1 + 1 + length + 1 + 1, until: colonMark)
         default: throw Unsupported()
         }
-        var j = try expect(brace + 1, "{") + 1
+        var j = try expect(brace + 1, open) + 1
         var result: [Entry] = []
         result.reserveCapacity(count)
         for _ in 0..<count {
@@ -89,10 +91,30 @@ struct SerializedScanner {
     /// Whether the keys of these entries are `i:0`, `i:1`, … in order (a PHP list).
     func isList(_ entries: [Entry]) -> Bool {
         for (index, entry) in entries.enumerated() {
-            let expected = Array("i:\(index);".utf8)
-            guard entry.key.count == expected.count, bytes[entry.key].elementsEqual(expected) else { return false }
+            let key = entry.key
+            guard key.count >= 4, bytes[key.lowerBound] == UInt8(ascii: "i"), bytes[key.upperBound - 1] == semicolon,
+                  let n = try? number(key.lowerBound + 2, until: semicolon).0, n == index,
+                  bytes[key.lowerBound + 2] != UInt8(ascii: "0") || key.count == 4 else { return false }
         }
         return true
+    }
+
+    /// `i:<n>;`, appended to `out`.
+    static func appendIntKey(_ n: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "i"))
+        out.append(UInt8(ascii: ":"))
+        if n == 0 {
+            out.append(UInt8(ascii: "0"))
+        } else {
+            let start = out.count
+            var v = n
+            while v > 0 {
+                out.append(UInt8(48 + v % 10))
+                v /= 10
+            }
+            out[start...].reverse()
+        }
+        out.append(UInt8(ascii: ";"))
     }
 
     /// The value at `range`, built (for small values only).
@@ -100,21 +122,20 @@ struct SerializedScanner {
         try PHPUnserializer.unserialize(bytes[range])
     }
 
-    private func find(_ c: Character, from i: Int) throws -> Int {
-        let target = c.asciiValue!
+    private func find(_ target: UInt8, from i: Int) throws -> Int {
         var j = i
         while j < bytes.count, bytes[j] != target { j += 1 }
         guard j < bytes.count else { throw Unsupported() }
         return j
     }
 
-    private func expect(_ i: Int, _ c: Character) throws -> Int {
-        guard i < bytes.count, bytes[i] == c.asciiValue! else { throw Unsupported() }
+    private func expect(_ i: Int, _ c: UInt8) throws -> Int {
+        guard i < bytes.count, bytes[i] == c else { throw Unsupported() }
         return i
     }
 
     /// A decimal number from `i` up to the `until` character: the number and the index of that character.
-    private func number(_ i: Int, until c: Character) throws -> (Int, Int) {
+    private func number(_ i: Int, until c: UInt8) throws -> (Int, Int) {
         let end = try find(c, from: i)
         guard end > i, end - i < 19 else { throw Unsupported() }
         var n = 0
