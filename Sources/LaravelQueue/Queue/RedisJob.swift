@@ -40,6 +40,9 @@ public struct RedisJob: Sendable {
 
     /// The PHP class Shuttle dispatches on: `data.commandName` for object jobs, else the `Class@method` handler.
     public var className: String { payload.commandName ?? payload.job ?? "" }
+
+    /// `className` as the payload's bytes, without building a String.
+    package var classNameBytes: [UInt8] { payload.data?["commandName"]?.stringBytes ?? payload["job"]?.stringBytes ?? [] }
 }
 
 /// What a pop can hand back besides jobs: an element Laravel's pop script would have lost.
