@@ -31,6 +31,8 @@ struct JobProcessor: Sendable {
     /// Built once per worker and shared by every job's context: one reference to retain, not a copy of the
     /// services (their existentials and logger) per job.
     let environment: JobEnvironment
+    /// The middleware that hear `JobEvent.isRoutine` steps, in order; read once, as most hear none of them.
+    let routineListeners: [any JobMiddleware]
 
     init(queue: any QueueDriver, registry: JobRegistry, services: WorkerServices, tries: Int, backoff: String,
          timeout: Int, deletes: DeleteCoalescer) {
@@ -42,6 +44,7 @@ struct JobProcessor: Sendable {
         self.timeout = timeout
         self.deletes = deletes
         self.environment = JobEnvironment(queue: queue, registry: registry, services: services)
+        self.routineListeners = services.middleware.filter(\.hearsRoutineJobEvents)
     }
 
     var logger: Logger { services.logger }
@@ -50,7 +53,7 @@ struct JobProcessor: Sendable {
     ///   - handler: the job class's handler, as the worker found it (jobs without one were handed back).
     ///   - watch: the worker's watchdog entry for this job: the timeout is armed on it.
     func process(_ job: RedisJob, handler: any JobHandler, watch: JobWatch = JobWatch()) async -> JobOutcome {
-        await emit(.reserved(job))
+        await emitRoutine(.reserved(job))
         let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
@@ -92,7 +95,7 @@ struct JobProcessor: Sendable {
         }
         switch result {
         case .success:
-            await emit(.processed(job, runtime: seconds(since: started)))
+            await emitRoutine(.processed(job, runtime: seconds(since: started)))
             return await finishSuccessfully(job, context: context, handler: handler, policy: policy)
         case .failure(let error):
             return await handleException(error, job: job, context: context, handler: handler, policy: policy)
@@ -187,7 +190,7 @@ struct JobProcessor: Sendable {
     func delete(_ job: RedisJob) async -> JobOutcome {
         do {
             try await deletes.delete(job)
-            await emit(.deleted(job))
+            await emitRoutine(.deleted(job))
         } catch {
             logger.error("could not delete a finished job; it will run again after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }
@@ -237,6 +240,13 @@ struct JobProcessor: Sendable {
 
     func emit(_ event: JobEvent) async {
         for m in services.middleware { await m.jobEvent(event) }
+    }
+
+    /// `emit` for the steps every job goes through, built only when some middleware hears them.
+    private func emitRoutine(_ event: @autoclosure () -> JobEvent) async {
+        guard !routineListeners.isEmpty else { return }
+        let event = event()
+        for m in routineListeners { await m.jobEvent(event) }
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {
