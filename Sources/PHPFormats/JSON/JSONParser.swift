@@ -70,8 +70,9 @@ public struct JSONParser {
         var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
-        // A job payload's top level has a dozen members: room for them at once, not five regrowths.
-        if depth == 1 { object.members.reserveCapacity(16) }
+        // A job payload's top level has a dozen members: room for them at once, not five regrowths; nested
+        // objects (`data`) have a few.
+        object.members.reserveCapacity(depth == 1 ? 16 : 4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
