@@ -63,6 +63,12 @@ enum QueueScripts {
     /// `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes in its own
     /// order and writes `\/`). Anything else is decoded with cjson.
     static let classOf = #"""
+        -- ARGV[4..]: the classes, normalized; wantedRaw: each as json_encode writes it, when it can match.
+        local wanted, wantedRaw = {}, {}
+        for i = 4, #ARGV do
+          wanted[ARGV[i]] = true
+          if string.sub(ARGV[i], 1, 1) ~= '\\' then wantedRaw[(string.gsub(ARGV[i], '\\', '\\\\'))] = ARGV[i] end
+        end
         local function classOf(job)
           local key = '"commandName":"'
           local s, e = string.find(job, key, 1, true)
@@ -71,6 +77,10 @@ enum QueueScripts {
             local close = string.find(job, '"', e + 1, true)
             if close and (before == '{' or before == ',') then
               local raw = string.sub(job, e + 1, close - 1)
+              -- One of the wanted classes as json_encode writes it (every `\` as `\\`, nothing else escaped):
+              -- no unescaping needed.
+              local hit = wantedRaw[string.lower(raw)]
+              if hit then return hit, false end
               local plain = true
               local name = string.gsub(raw, '\\(.)', function(c)
                 if c == '\\' or c == '/' then return c end
@@ -106,8 +116,6 @@ enum QueueScripts {
           local ok, decoded = pcall(cjson.decode, job)
           return ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil
         end
-        local wanted = {}
-        for i = 4, #ARGV do wanted[ARGV[i]] = true end
 
         """#
 
@@ -136,8 +144,10 @@ enum QueueScripts {
             local class, notJSON = classOf(job)
             local reserved = nil
             if wanted[class] then reserved = reservedCopy(job) end
+            -- Nothing passed over yet: the element is the list's head, and LPOP (Laravel's own pop command)
+            -- removes it without LREM's scan and compare.
             if reserved then
-              redis.call('lrem', KEYS[1], 1, job)
+              if pos == 0 then redis.call('lpop', KEYS[1]) else redis.call('lrem', KEYS[1], 1, job) end
               redis.call('zadd', KEYS[2], ARGV[1], reserved)
               redis.call('lpop', KEYS[3])
               out[#out + 1] = job
@@ -145,7 +155,7 @@ enum QueueScripts {
               out[#out + 1] = 0
               taken = taken + 1
             elseif notJSON or wanted[class] then
-              redis.call('lrem', KEYS[1], 1, job)
+              if pos == 0 then redis.call('lpop', KEYS[1]) else redis.call('lrem', KEYS[1], 1, job) end
               redis.call('rpush', KEYS[4], job)
               redis.call('lpop', KEYS[3])
               out[#out + 1] = job
