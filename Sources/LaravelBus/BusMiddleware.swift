@@ -31,7 +31,6 @@ public struct BusMiddleware: JobMiddleware {
 
     private func duties(_ context: JobContext) -> CallQueuedHandler? {
         guard let environment = context.environment else { return nil }
-        return CallQueuedHandler(queue: environment.queue, registry: environment.registry,
-                                 services: environment.services, bus: bus)
+        return CallQueuedHandler(environment: environment, bus: bus)
     }
 }

@@ -19,7 +19,10 @@ public enum JobOutcome: Sendable, Equatable {
 
 /// The lifecycle of one reserved job, with Laravel's semantics (spec §6.2–§6.6): the max-attempts pre-check,
 /// the handler under a timeout, then delete, release with backoff, or fail.
-struct JobProcessor: Sendable {
+///
+/// A class: every job's task and timeout closure captures it, and copying a struct of this many fields
+/// retained each of them.
+final class JobProcessor: Sendable {
     let queue: any QueueDriver
     let registry: JobRegistry
     let services: WorkerServices
@@ -78,7 +81,7 @@ struct JobProcessor: Sendable {
         let jobTimeout = job.payload.timeout ?? timeout
         let started = ContinuousClock.now
         watch.arm(seconds: jobTimeout) {
-            _ = await handleTimeout(job: job, context: context, handler: handler, policy: policy)
+            _ = await self.handleTimeout(job: job, context: context, handler: handler, policy: policy)
         }
         let result: Result<Void, any Error>
         do {
