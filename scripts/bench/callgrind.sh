@@ -31,9 +31,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-redis-server --bind 127.0.0.1 --port "$port" --dir "$tmp" --save '' --appendonly no \
-  --daemonize yes --pidfile "$tmp/redis.pid" --logfile "$tmp/redis.log" >/dev/null
-for _ in $(seq 1 50); do rc ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+# CALLGRIND_REDIS=1: redis-server runs under callgrind too, and its instructions per job are reported (the Lua
+# scripts' and commands' cost: Redis and the worker share the machine's cores).
+if [ "${CALLGRIND_REDIS:-0}" = 1 ]; then
+  valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$tmp/redis.callgrind.%p" \
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$tmp" --save '' --appendonly no --logfile "$tmp/redis.log" \
+    >/dev/null 2>"$tmp/redis-valgrind.log" &
+  redis_valgrind=$!
+else
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$tmp" --save '' --appendonly no \
+    --daemonize yes --pidfile "$tmp/redis.pid" --logfile "$tmp/redis.log" >/dev/null
+fi
+for _ in $(seq 1 100); do rc ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
 rc ping >/dev/null
 
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$port REDIS_PREFIX=laravel_database_ REDIS_DB=0 REDIS_CACHE_DB=1
@@ -53,10 +62,27 @@ run() {
   sed -nE 's/^(summary|totals): ([0-9]+).*/\2/p' "$tmp/callgrind.out.$1" | tail -1
 }
 
+# Redis's instructions while $1 runs: counters zeroed before, dumped after (callgrind_control).
+redis_ir() {
+  [ -n "${redis_valgrind:-}" ] || return 0
+  if [ "$1" = zero ]; then callgrind_control -z "$redis_valgrind" >/dev/null; return; fi
+  callgrind_control -d "$1" "$redis_valgrind" >/dev/null
+  local f; f=$(ls -t "$tmp"/redis.callgrind.* | head -1)
+  sed -nE 's/^(summary|totals): ([0-9]+).*/\2/p' "$f" | tail -1
+}
+
+redis_ir zero
 full=$(run jobs)
+redis_full=$(redis_ir jobs)
 processed=$(sed -nE 's/.* processed=([0-9]+) .*worker stopped$/\1/p' "$tmp/jobs.log" | tail -1)
 left=$(( $(rc llen "$ready") + $(rc zcard "$ready:reserved") ))
+redis_ir zero
 empty=$(run empty)
+redis_empty=$(redis_ir empty)
 echo "callgrind: jobs=$jobs processed=${processed:-?} left=$left total_ir=$full empty_ir=$empty"
 echo "instructions/job: $(( (full - empty) / jobs ))"
+if [ -n "${redis_valgrind:-}" ]; then
+  echo "redis: jobs_ir=$redis_full empty_ir=$redis_empty"
+  echo "redis instructions/job: $(( (redis_full - redis_empty) / jobs ))"
+fi
 [ "${processed:-0}" = "$jobs" ] && [ "$left" = 0 ] || { echo "callgrind: not every job was processed exactly once" >&2; exit 1; }
