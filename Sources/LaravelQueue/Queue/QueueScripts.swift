@@ -58,10 +58,10 @@ enum QueueScripts {
     /// lower-cased and without a leading `\`, as `JobRegistry` keys it; nil when it has none. The second
     /// result is true when the element is not a JSON object at all.
     ///
-    /// Fast path without decoding: when the element holds exactly one `"commandName":"` key (preceded by `{` or
-    /// `,`, so it is a key and not text inside a string, where every quote is escaped) whose value has only
-    /// `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes in its own
-    /// order and writes `\/`). Anything else is decoded with cjson.
+    /// Fast path without decoding: when the element holds exactly one `commandName":"`, as a `"commandName":"` key
+    /// (preceded by `{` or `,`, so it is a key and not text inside a string, where every quote is escaped) whose
+    /// value has only `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes
+    /// in its own order and writes `\/`). Anything else is decoded with cjson.
     static let classOf = #"""
         -- ARGV[4..]: the classes, normalized; wantedRaw: each as json_encode writes it, when it can match.
         local wanted, wantedRaw = {}, {}
@@ -70,9 +70,13 @@ enum QueueScripts {
           if string.sub(ARGV[i], 1, 1) ~= '\\' then wantedRaw[(string.gsub(ARGV[i], '\\', '\\\\'))] = ARGV[i] end
         end
         local function classOf(job)
-          local key = '"commandName":"'
-          local s, e = string.find(job, key, 1, true)
-          if s and s > 1 and not string.find(job, key, e + 1, true) then
+          -- Searched without its opening quote: string.find tries every position holding the pattern's first
+          -- byte, and a payload has far fewer `c`s than quotes. `commandName":"` cannot occur inside a JSON string
+          -- (its quotes would be escaped), so every occurrence is a key; the first must be `"commandName":"`.
+          local key = 'commandName":"'
+          local c, e = string.find(job, key, 1, true)
+          local s = c and c - 1
+          if s and s > 1 and string.sub(job, s, s) == '"' and not string.find(job, key, e + 1, true) then
             local before = string.sub(job, s - 1, s - 1)
             local close = string.find(job, '"', e + 1, true)
             if close and (before == '{' or before == ',') then
@@ -133,8 +137,36 @@ enum QueueScripts {
         local n = tonumber(ARGV[2])
         local window = tonumber(ARGV[3])
         local taken, scanned, pos = 0, 0, 0
-        -- Read the window in chunks the size of what is still wanted: when Shuttle's jobs lead the list, this
-        -- reads no more than a plain pop would.
+        -- While the head holds Shuttle's jobs, each is LPOPped as Laravel's pop does: no LRANGE copy of the
+        -- window first (that copy was a tenth of Redis's work per job). The first element that is PHP's goes
+        -- straight back to the head (LPUSH; the script is atomic, so nobody sees it gone).
+        while taken < n and scanned < window and pos == 0 do
+          local job = redis.call('lpop', KEYS[1])
+          if not job then break end
+          scanned = scanned + 1
+          local class, notJSON = classOf(job)
+          local reserved = nil
+          if wanted[class] then reserved = reservedCopy(job) end
+          if reserved then
+            redis.call('zadd', KEYS[2], ARGV[1], reserved)
+            redis.call('lpop', KEYS[3])
+            out[#out + 1] = job
+            out[#out + 1] = reserved
+            out[#out + 1] = 0
+            taken = taken + 1
+          elseif notJSON or wanted[class] then
+            redis.call('rpush', KEYS[4], job)
+            redis.call('lpop', KEYS[3])
+            out[#out + 1] = job
+            out[#out + 1] = false
+            out[#out + 1] = 1
+          else
+            redis.call('lpush', KEYS[1], job)
+            pos = 1
+          end
+        end
+        -- Past a PHP job: read the rest of the window in chunks the size of what is still wanted, and take
+        -- Shuttle's out from between PHP's (LREM), leaving PHP's where they are.
         while taken < n and scanned < window do
           local chunk = math.min(n - taken, window - scanned)
           local items = redis.call('lrange', KEYS[1], pos, pos + chunk - 1)
@@ -144,10 +176,8 @@ enum QueueScripts {
             local class, notJSON = classOf(job)
             local reserved = nil
             if wanted[class] then reserved = reservedCopy(job) end
-            -- Nothing passed over yet: the element is the list's head, and LPOP (Laravel's own pop command)
-            -- removes it without LREM's scan and compare.
             if reserved then
-              if pos == 0 then redis.call('lpop', KEYS[1]) else redis.call('lrem', KEYS[1], 1, job) end
+              redis.call('lrem', KEYS[1], 1, job)
               redis.call('zadd', KEYS[2], ARGV[1], reserved)
               redis.call('lpop', KEYS[3])
               out[#out + 1] = job
@@ -155,7 +185,7 @@ enum QueueScripts {
               out[#out + 1] = 0
               taken = taken + 1
             elseif notJSON or wanted[class] then
-              if pos == 0 then redis.call('lpop', KEYS[1]) else redis.call('lrem', KEYS[1], 1, job) end
+              redis.call('lrem', KEYS[1], 1, job)
               redis.call('rpush', KEYS[4], job)
               redis.call('lpop', KEYS[3])
               out[#out + 1] = job
