@@ -69,6 +69,14 @@ enum QueueScripts {
           wanted[ARGV[i]] = true
           if string.sub(ARGV[i], 1, 1) ~= '\\' then wantedRaw[(string.gsub(ARGV[i], '\\', '\\\\'))] = ARGV[i] end
         end
+        -- The class of a decoded element, as `classOf` reads it.
+        local function classOfDecoded(decoded)
+          local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
+          if type(name) ~= 'string' then name = decoded['job'] end
+          if type(name) ~= 'string' then return nil end
+          if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
+          return string.lower(name)
+        end
         local function classOf(job)
           -- Searched without its opening quote: string.find tries every position holding the pattern's first
           -- byte, and a payload has far fewer `c`s than quotes. `commandName":"` cannot occur inside a JSON string
@@ -99,21 +107,20 @@ enum QueueScripts {
           end
           local ok, decoded = pcall(cjson.decode, job)
           if not ok or type(decoded) ~= 'table' then return nil, true end
-          local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
-          if type(name) ~= 'string' then name = decoded['job'] end
-          if type(name) ~= 'string' then return nil, false end
-          if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
-          return string.lower(name), false
+          return classOfDecoded(decoded), false
         end
-        -- Laravel's pop: attempts + 1 through cjson; nil when its pop would lose the element.
-        local function reservedCopy(job)
-          local ok, decoded = pcall(cjson.decode, job)
-          if ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil then
+        -- Laravel's pop on an element cjson decoded: attempts + 1, re-encoded; nil when its pop would lose it.
+        local function reservedCopyOf(decoded)
+          if tonumber(decoded['attempts']) ~= nil then
             decoded['attempts'] = decoded['attempts'] + 1
-            local encoded
-            ok, encoded = pcall(cjson.encode, decoded)
+            local ok, encoded = pcall(cjson.encode, decoded)
             if ok then return encoded end
           end
+          return nil
+        end
+        local function reservedCopy(job)
+          local ok, decoded = pcall(cjson.decode, job)
+          if ok and type(decoded) == 'table' then return reservedCopyOf(decoded) end
           return nil
         end
         local function reservable(job)
@@ -140,13 +147,16 @@ enum QueueScripts {
         -- While the head holds Shuttle's jobs, each is LPOPped as Laravel's pop does: no LRANGE copy of the
         -- window first (that copy was a tenth of Redis's work per job). The first element that is PHP's goes
         -- straight back to the head (LPUSH; the script is atomic, so nobody sees it gone).
+        -- An element taken off the head is decoded once: its class and its reserved copy both come from that.
         while taken < n and scanned < window and pos == 0 do
           local job = redis.call('lpop', KEYS[1])
           if not job then break end
           scanned = scanned + 1
-          local class, notJSON = classOf(job)
+          local ok, decoded = pcall(cjson.decode, job)
+          local class, notJSON = nil, not ok or type(decoded) ~= 'table'
+          if not notJSON then class = classOfDecoded(decoded) end
           local reserved = nil
-          if wanted[class] then reserved = reservedCopy(job) end
+          if wanted[class] then reserved = reservedCopyOf(decoded) end
           if reserved then
             redis.call('zadd', KEYS[2], ARGV[1], reserved)
             redis.call('lpop', KEYS[3])
