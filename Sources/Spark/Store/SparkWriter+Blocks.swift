@@ -9,6 +9,8 @@ extension SparkWriter {
         struct Key: Hashable { var eventId: String; var title: String; var blockType: String? }
         var order: [Key] = []
         var latest: [Key: (SparkBlock, String)] = [:]
+        order.reserveCapacity(writes.count)
+        latest.reserveCapacity(writes.count)
         for write in writes {
             guard let eventId = events.ids[write.event] else { continue }
             let key = Key(eventId: eventId, title: write.title, blockType: write.blockType)

@@ -12,17 +12,24 @@ extension SparkWriter {
     public func upsertEvents(_ writes: [SparkEvent], objects: [ObjectKey: String]) async throws -> EventUpsert {
         var order: [EventKey] = []
         var latest: [EventKey: SparkEvent] = [:]
+        order.reserveCapacity(writes.count)
+        latest.reserveCapacity(writes.count)
         for write in writes {
             if latest.updateValue(write, forKey: write.key) == nil { order.append(write.key) }
         }
         var result = EventUpsert()
         guard !order.isEmpty else { return result }
+        result.ids.reserveCapacity(order.count)
+        result.times.reserveCapacity(order.count)
 
         var stored = try await storedEvents(order)
         let now = clock.nowText
         var inserts: [[SQLValue]] = []
         var insertKeys: [EventKey] = []
         var inserted: [EventKey: String] = [:]
+        inserts.reserveCapacity(order.count)
+        insertKeys.reserveCapacity(order.count)
+        inserted.reserveCapacity(order.count)
         for key in order where stored[key] == nil {
             guard let write = latest[key] else { continue }
             let (actor, target) = try Self.objectIds(write, objects)

@@ -33,31 +33,59 @@ extension SparkWriter {
     static let arrayChunk = 5000
 
     /// A PostgreSQL array literal (`{"a","b\"c",NULL,7}`) of one column's values, every text quoted and escaped.
+    /// Bytes are appended in place (no array per value): this runs for every value of a bulk write.
     static func arrayLiteral(_ values: some Sequence<SQLValue>) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.underestimatedCount * 40 + 2)
+        bytes.append(UInt8(ascii: "{"))
         var first = true
         for value in values {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             switch value {
-            case .null: bytes += Array("NULL".utf8)
-            case .int(let n): bytes += Array(String(n).utf8)
-            case .double(let d): bytes += Array("\(d)".utf8)
-            case .text(let text):
+            case .null: bytes.append(contentsOf: "NULL".utf8)
+            case .int(let n): appendDecimal(n, to: &bytes)
+            case .double(let d): bytes.append(contentsOf: "\(d)".utf8)
+            case .text(var text):
                 bytes.append(UInt8(ascii: "\""))
-                for byte in text.utf8 {
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-                    bytes.append(byte)
+                text.withUTF8 { utf8 in
+                    var start = 0
+                    for (i, byte) in utf8.enumerated() where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                        bytes.append(UInt8(ascii: "\\"))
+                        start = i
+                    }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
                 }
                 bytes.append(UInt8(ascii: "\""))
             case .blob(let blob):
                 // bytea in an array: the hex form, quoted.
-                bytes += Array("\"\\\\x".utf8)
-                for byte in blob { bytes += Array((byte < 16 ? "0" : "") .utf8) + Array(String(byte, radix: 16).utf8) }
+                bytes.append(contentsOf: "\"\\\\x".utf8)
+                let hex: StaticString = "0123456789abcdef"
+                for byte in blob {
+                    bytes.append(hex.utf8Start[Int(byte >> 4)])
+                    bytes.append(hex.utf8Start[Int(byte & 0x0f)])
+                }
                 bytes.append(UInt8(ascii: "\""))
             }
         }
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `String(n)`'s digits, without the intermediate string.
+    static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
+        }
     }
 }

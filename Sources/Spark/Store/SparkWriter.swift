@@ -39,8 +39,9 @@ public struct SparkWriter: Sendable {
         return try await connection.execute(sql, bindings)
     }
 
-    /// A new primary key as the app makes them: random v4, lower-case.
-    static func newId() -> String { UUID().uuidString.lowercased() }
+    /// A new primary key as the app makes them: random v4, lower-case. `UUIDv4` rather than Foundation's
+    /// `UUID()`, which opened, read and closed /dev/urandom for every id (a sixth of a bulk write's CPU).
+    static func newId() -> String { UUIDv4.next() }
 
     /// A datetime column read back as `YYYY-MM-DD HH:MM:SS` (PostgreSQL prints it in the session time zone,
     /// the one it was written in).
