@@ -8,13 +8,15 @@
 # Then the hook alone on a ~50 MB upload (BENCH_AH_BIG_POINTS, 570,000 points): `shuttle work --max-jobs 1`, peak
 # RSS against the upload's size (target under 3x).
 #
+# BENCH_AH_CONC ("1 2") picks the concurrencies, BENCH_AH_SKIP_BIG=1 skips the 50 MB round.
+#
 # Needs the release binary and the test services (scripts/services.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shuttle=${BENCH_SHUTTLE:-$root/.build/release/shuttle}
 [ -x "$shuttle" ] || { echo "bench-apple-health: $shuttle missing: swift build -c release --product shuttle" >&2; exit 1; }
 eval "$("$root/scripts/services.sh" start)"
-export PGOPTIONS="-c client_min_messages=warning"
+export PGOPTIONS="-c client_min_messages=warning ${BENCH_AH_PGOPTIONS:-}"
 points=${BENCH_AH_POINTS:-100000}
 big_points=${BENCH_AH_BIG_POINTS:-570000}
 chunk=${SHUTTLE_APPLE_HEALTH_CHUNK:-5000}
@@ -28,7 +30,7 @@ insert into integration_groups (id, user_id, service, account_id, created_at, up
 insert into integrations (id, user_id, integration_group_id, service, name, account_id, instance_type, configuration, created_at, updated_at) values
   ('$integration', '$user', '$group', 'apple_health', 'metrics', '$secret', 'metrics', '[]', '2025-09-01 00:00:00', '2025-09-01 00:00:00');"
 python3 "$root/scripts/bench/apple-health-export.py" "$points" > "$tmp/upload.json"
-python3 "$root/scripts/bench/apple-health-export.py" "$big_points" 40 > "$tmp/big.json"
+[ -n "${BENCH_AH_SKIP_BIG:-}" ] || python3 "$root/scripts/bench/apple-health-export.py" "$big_points" 40 > "$tmp/big.json"
 
 database() {  # name → env array in $env
   local name=$1
@@ -82,6 +84,6 @@ print(f"apple health hook alone, {int(sys.argv[5])} points ({size / 1e6:.1f} MB 
 PY
 }
 
-for concurrency in 1 2; do run "$concurrency"; done
-hook_memory
-rm -rf "$tmp"
+for concurrency in ${BENCH_AH_CONC-1 2}; do run "$concurrency"; done
+[ -n "${BENCH_AH_SKIP_BIG:-}" ] || hook_memory
+[ -n "${BENCH_AH_KEEP:-}" ] || rm -rf "$tmp"
