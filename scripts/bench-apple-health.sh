@@ -71,6 +71,7 @@ hook_memory() {
   size=$(stat -c %s "$tmp/big.json")
   (cd "$tmp" && env "${env[@]}" /usr/bin/time -f '%M %e' -o "$tmp/rss" "$shuttle" work --queue pull --max-jobs 1 --sleep 0.1 --memory 4096 \
     --tries 1 2> "$tmp/hook.log")
+  [ -z "${BENCH_AH_KEEP:-}" ] || cp "$tmp/hook.log" /tmp/ah-hook.log
   read -r rss_kb seconds < "$tmp/rss"
   local jobs
   jobs=$("${pg[@]}" -d postgres -c "select 1" >/dev/null; redis-cli -h 127.0.0.1 -p "$SHUTTLE_TEST_REDIS_PORT" llen "${name}_queues:pull")

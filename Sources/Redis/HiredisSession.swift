@@ -117,8 +117,12 @@ final class HiredisSession: @unchecked Sendable {
         }
         let reply = raw.assumingMemoryBound(to: redisReply.self)
         defer { freeReplyObject(raw) }
+        shuttle_reader_release_buffer(ctx)
         return Self.value(of: reply)
     }
+
+    /// Bulk strings of at least this size are freed as soon as copied (a popped job and its reserved copy).
+    static let earlyRelease = 1 << 20
 
     /// Copies a hiredis reply tree into a `RESPValue`.
     private static func value(of reply: UnsafeMutablePointer<redisReply>) -> RESPValue {
@@ -137,7 +141,13 @@ final class HiredisSession: @unchecked Sendable {
         case REDIS_REPLY_ARRAY:
             var elements: [RESPValue] = []
             elements.reserveCapacity(r.elements)
-            for i in 0..<r.elements { elements.append(value(of: r.element[i]!)) }
+            for i in 0..<r.elements {
+                let element = r.element[i]!
+                elements.append(value(of: element))
+                if element.pointee.type == REDIS_REPLY_STRING && element.pointee.len >= earlyRelease {
+                    shuttle_reply_release_string(element)
+                }
+            }
             return .array(elements)
         default:
             return .error("unexpected hiredis reply type \(r.type)")

@@ -37,6 +37,16 @@ final class RedisConnectionTests: XCTestCase {
         _ = try await redis.send(.rpush("binlist", [big, [0], []]))
         let items = try await redis.send(.lrange("binlist", 0, -1))
         XCTAssertEqual(items, .array([.bulkString(big), .bulkString([0]), .bulkString([])]))
+
+        // Large values are read in place by hiredis: two in one command, and after a command already waiting in
+        // its output buffer (a pipeline), each arrives whole and in order.
+        let other = big.reversed() as [UInt8]
+        let replies = try await redis.pipeline([.rpush("pair", [other, [1], big]), .set("second", big), .get("second"),
+                                                .lrange("pair", 0, -1)])
+        XCTAssertEqual(replies[0], .integer(3))
+        XCTAssertEqual(replies[2], .bulkString(big))
+        XCTAssertEqual(replies[3], .array([.bulkString(other), .bulkString([1]), .bulkString(big)]))
+        assertEqual(try await redis.send(.ping()), .simpleString("PONG"), "the connection reads on after large replies")
     }
 
     func testReplyShapes() async throws {
