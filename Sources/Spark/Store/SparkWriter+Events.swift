@@ -11,12 +11,14 @@ extension SparkWriter {
     /// INSERT fails there too): it is left out of the result and reported in `skipped`.
     public func upsertEvents(_ writes: [SparkEvent], objects: [ObjectKey: String]) async throws -> EventUpsert {
         var order: [EventKey] = []
-        var latest: [EventKey: SparkEvent] = [:]
+        // The index of each key's last write: events are large values, so the map holds positions, not copies.
+        var lastIndex: [EventKey: Int] = [:]
         order.reserveCapacity(writes.count)
-        latest.reserveCapacity(writes.count)
-        for write in writes {
-            if latest.updateValue(write, forKey: write.key) == nil { order.append(write.key) }
+        lastIndex.reserveCapacity(writes.count)
+        for (index, write) in writes.enumerated() {
+            if lastIndex.updateValue(index, forKey: write.key) == nil { order.append(write.key) }
         }
+        let latest = Latest(writes: writes, lastIndex: lastIndex)
         var result = EventUpsert()
         guard !order.isEmpty else { return result }
         result.ids.reserveCapacity(order.count)
@@ -98,6 +100,13 @@ extension SparkWriter {
                 rows: updates)
         }
         return result
+    }
+
+    /// The last write of each key, looked up by position.
+    private struct Latest {
+        let writes: [SparkEvent]
+        let lastIndex: [EventKey: Int]
+        subscript(key: EventKey) -> SparkEvent? { lastIndex[key].map { writes[$0] } }
     }
 
     /// The ids of an event's actor and target, which the job must have upserted or looked up first.

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// Random (version 4) UUIDs as lower-case text, from the system generator (`getrandom`/`arc4random`), drawn a
@@ -20,12 +15,7 @@ enum UUIDv4 {
     static func next() -> String {
         var raw: (UInt64, UInt64) = pool.withLock { pool in
             if pool.next == pool.bytes.count {
-                pool.bytes.withUnsafeMutableBytes { buffer in
-                    var generator = SystemRandomNumberGenerator()
-                    for offset in stride(from: 0, to: buffer.count, by: 8) {
-                        buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: offset, as: UInt64.self)
-                    }
-                }
+                pool.bytes.withUnsafeMutableBytes { fill($0) }
                 pool.next = 0
             }
             defer { pool.next += 16 }
@@ -34,6 +24,14 @@ enum UUIDv4 {
             }
         }
         return text(&raw)
+    }
+
+    /// Fills `buffer` from the system generator (`getrandom`, 8 bytes a call).
+    private static func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        var generator = SystemRandomNumberGenerator()
+        for offset in stride(from: 0, to: buffer.count, by: 8) {
+            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: offset, as: UInt64.self)
+        }
     }
 
     /// `xxxxxxxx-xxxx-4xxx-Yxxx-xxxxxxxxxxxx` (Y one of 8, 9, a, b) of 16 random bytes.
