@@ -1,4 +1,9 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <hiredis/hiredis.h>
 #include <hiredis/sds.h>
 
@@ -31,5 +36,48 @@ static inline int shuttle_append_command_argv(redisContext *c, int argc, const c
     if (redisFormatSdsCommandArgv(&cmd, argc, argv, argvlen) < 0 || cmd == NULL) return redisAppendCommandArgv(c, argc, argv, argvlen);
     sdsfree(c->obuf);
     c->obuf = cmd;
+    return REDIS_OK;
+}
+
+/* A large command (a 96 MB reserved job's ZREM) written straight from the caller's argv to the socket of a
+ * blocking context whose output buffer is empty, with no formatted copy at all: as hiredis would send it, one
+ * RESP array of bulk strings. MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE. On failure the context is
+ * marked REDIS_ERR_IO (errno kept), as hiredis' own write does; any other case takes the buffered path. */
+static inline int shuttle_write_command_argv(redisContext *c, int argc, const char **argv, const size_t *argvlen) {
+    enum { maxArgs = 16 };
+    if (c->obuf == NULL || sdslen(c->obuf) != 0 || !(c->flags & REDIS_BLOCK) || argc <= 0 || argc > maxArgs)
+        return shuttle_append_command_argv(c, argc, argv, argvlen);
+    char heads[maxArgs + 1][32];
+    struct iovec iov[1 + maxArgs * 3];
+    int n = 0;
+    iov[n].iov_base = heads[maxArgs];
+    iov[n++].iov_len = (size_t)snprintf(heads[maxArgs], 32, "*%d\r\n", argc);
+    for (int i = 0; i < argc; i++) {
+        iov[n].iov_base = heads[i];
+        iov[n++].iov_len = (size_t)snprintf(heads[i], 32, "$%zu\r\n", argvlen[i]);
+        iov[n].iov_base = (void *)argv[i];
+        iov[n++].iov_len = argvlen[i];
+        iov[n].iov_base = (void *)"\r\n";
+        iov[n++].iov_len = 2;
+    }
+    struct iovec *v = iov;
+    while (n > 0) {
+        struct msghdr message;
+        memset(&message, 0, sizeof message);
+        message.msg_iov = v;
+        message.msg_iovlen = (size_t)n;
+        ssize_t written = sendmsg(c->fd, &message, MSG_NOSIGNAL);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            c->err = REDIS_ERR_IO;
+            snprintf(c->errstr, sizeof c->errstr, "%s", strerror(saved));
+            errno = saved;
+            return REDIS_ERR;
+        }
+        size_t w = (size_t)written;
+        while (n > 0 && w >= v->iov_len) { w -= v->iov_len; v++; n--; }
+        if (n > 0) { v->iov_base = (char *)v->iov_base + w; v->iov_len -= w; }
+    }
     return REDIS_OK;
 }

@@ -5,8 +5,9 @@ import CHiredis
 /// warm-up. Lengths are explicit, so payloads with NUL or any byte go out intact.
 ///
 /// A value of `largeValue` bytes or more (a job payload of megabytes) is not copied: hiredis reads it in
-/// place, so the buffer never grows to, and keeps, the size of the largest job, and the command is formatted
-/// straight into hiredis' empty output buffer (`shuttle_append_command_argv`).
+/// place, so the buffer never grows to, and keeps, the size of the largest job, and the command goes from the
+/// arguments straight to the socket when nothing else waits to be written (`shuttle_write_command_argv`), else
+/// is formatted into hiredis' output buffer.
 struct ArgvBuffer {
     private var bytes: [UInt8] = []
     private var offsets: [Int] = []
@@ -58,7 +59,7 @@ struct ArgvBuffer {
             return Self.withLargeValues(large[...], &pointers) { pointers in
                 pointers.withUnsafeMutableBufferPointer { argv in
                     lengths.withUnsafeBufferPointer { argvlen in
-                        shuttle_append_command_argv(context, Int32(count), argv.baseAddress, argvlen.baseAddress)
+                        shuttle_write_command_argv(context, Int32(count), argv.baseAddress, argvlen.baseAddress)
                     }
                 }
             }

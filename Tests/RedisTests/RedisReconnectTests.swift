@@ -43,6 +43,23 @@ final class RedisReconnectTests: XCTestCase {
         XCTAssertEqual(connects, 2)
     }
 
+    /// A large value goes from its bytes straight to the socket: to a connection the server killed, it fails as
+    /// connectionLost (no SIGPIPE, nothing half-sent reused) or reconnects first; the next large write lands whole.
+    func testLargeValueToAKilledConnectionFailsCleanlyThenRecovers() async throws {
+        let redis = try await RedisTestSupport.connect(database: 4, prefix: "rc:")
+        defer { redis.close() }
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        _ = try await redis.send(.set("k", "v"))
+        try await kill(try await clientID(redis))
+        do {
+            _ = try await redis.send(.set("big", big))
+        } catch RedisError.connectionLost {
+            // allowed: the write or its reply found the socket dead
+        }
+        assertEqual(try await redis.send(.set("big", big)), .simpleString("OK"))
+        assertEqual(try await redis.send(.get("big")), .bulkString(big))
+    }
+
     func testCommandInFlightThrowsConnectionLost() async throws {
         let redis = try await RedisTestSupport.connect(database: 4)
         defer { redis.close() }
