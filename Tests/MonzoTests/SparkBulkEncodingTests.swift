@@ -1,4 +1,5 @@
 import Database
+import PHPFormats
 @testable import Spark
 import XCTest
 
@@ -19,5 +20,13 @@ final class SparkBulkEncodingTests: XCTestCase {
         for id in ids { XCTAssertNotNil(id.wholeMatch(of: shape), id) }
         // Every hex digit shows up in the random positions: the bytes are not stuck.
         XCTAssertEqual(Set(ids.joined().filter { $0 != "-" }).count, 16)
+    }
+
+    func testJSONColumnTextTurnsEveryEmptyObjectIntoAnEmptyArray() throws {
+        let nested = try JSONParser.parse(Array(#"{"a":{},"b":[{"c":{}},{"d":"x/y"}],"e":{"f":1}}"#.utf8))
+        XCTAssertEqual(try PHPJSON.encode(nested), #"{"a":[],"b":[{"c":[]},{"d":"x\/y"}],"e":{"f":1}}"#)
+        let plain = try JSONParser.parse(Array(#"{"metric":"m","raw":{"qty":1.5,"date":"2025-08-01"}}"#.utf8))
+        XCTAssertEqual(try PHPJSON.encode(plain), #"{"metric":"m","raw":{"qty":1.5,"date":"2025-08-01"}}"#)
+        XCTAssertEqual(try PHPJSON.encode(.object(JSONObject())), "[]")
     }
 }

@@ -44,7 +44,17 @@ public enum PHPJSON {
     /// `json_encode($value)` with default flags: `\/` and `\uXXXX` escapes. An empty object is written
     /// `[]`, since PHP holds both as the same empty array.
     public static func encode(_ value: JSONValue) throws -> String {
-        String(decoding: try JSONWriter.encode(phpShaped(value), options: .plain), as: UTF8.self)
+        String(decoding: try JSONWriter.encode(containsEmptyObject(value) ? phpShaped(value) : value, options: .plain), as: UTF8.self)
+    }
+
+    /// Whether `phpShaped` would change anything: a read-only walk, cheaper than rebuilding the tree for every row
+    /// of a bulk write when (as almost always) there is no empty object.
+    static func containsEmptyObject(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let object): object.isEmpty || object.members.contains { containsEmptyObject($0.value) }
+        case .array(let elements): elements.contains(where: containsEmptyObject)
+        default: false
+        }
     }
 
     /// `value` with every empty object turned into an empty array, as a PHP array round trip does.
