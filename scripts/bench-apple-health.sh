@@ -8,7 +8,9 @@
 # Then the hook alone on a ~50 MB upload (BENCH_AH_BIG_POINTS, 570,000 points): `shuttle work --max-jobs 1`, peak
 # RSS against the upload's size (target under 3x).
 #
-# BENCH_AH_CONC ("1 2") picks the concurrencies, BENCH_AH_SKIP_BIG=1 skips the 50 MB round.
+# BENCH_AH_CONC ("1 2") picks the concurrencies, BENCH_AH_SKIP_BIG=1 skips the 50 MB round, BENCH_AH_PGOPTIONS adds
+# PostgreSQL settings for Shuttle's sessions (-c log_min_duration_statement=0: statement times in the server log),
+# BENCH_AH_KEEP=1 keeps the temp dir and copies the hook's log to /tmp/ah-hook.log.
 #
 # Needs the release binary and the test services (scripts/services.sh).
 set -euo pipefail
