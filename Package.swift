@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "PHPSerialization", swiftSettings: strict),
         // SQLite and PostgreSQL sessions off the cooperative pool, and their pool.
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
+        // HTTP requests off the cooperative pool (placeholder until the libcurl module lands).
+        .target(name: "HTTP", swiftSettings: strict),
         // PHP-exact formats that know nothing of queues: json_encode's JSON, TZif zones, .env, casts, hashes.
         .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests", "CXXHash"], swiftSettings: strict),
 
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "LaravelQueue",
             dependencies: [
-                "Redis", "PHPSerialization", "Database", "PHPFormats", "Digests", "COpenSSL",
+                "Redis", "PHPSerialization", "Database", "PHPFormats", "Digests", "COpenSSL", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -77,7 +79,7 @@ let package = Package(
         // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
         .target(name: "Spark", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database", "HTTP",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 7. The CLI, which composes the integrations in one place.
@@ -101,7 +103,8 @@ let package = Package(
         .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                       "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
+                                                       "PHPFormats", "PHPSerialization", "TestSupport", "HTTP", "Redis",
+                                                       .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
