@@ -12,11 +12,13 @@ request log are driven through /_admin/* so tests can assert what was asked.
 prints the port on stdout once it listens. Python 3 standard library only.
 """
 import argparse
+import bisect
 import copy
 import datetime as dt
 import json
 import os
 import random
+import signal
 import ssl
 import sys
 import threading
@@ -86,6 +88,9 @@ class State:
             t["_created"] = parse_time(t["created"])
         txs.sort(key=lambda t: (t["_created"], t["id"]))
         self.transactions = {self.current: txs}
+        # Paging looks up ids and times; large histories need it in O(log n).
+        self.positions = {self.current: {t["id"]: i for i, t in enumerate(txs)}}
+        self.times = {self.current: [t["_created"] for t in txs]}
 
     def generate(self, n, seed, end_text, days):
         """`n` card payments on the current account, evenly spread over `days` up to `end`, the same for a seed."""
@@ -226,16 +231,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "bad_request.bad_param.limit", "Invalid limit")
         if limit < 1 or limit > 100:
             return self.error(400, "bad_request.bad_param.limit", "limit must be between 1 and 100")
-        txs = self.server.state.transactions.get(account, [])
+        state = self.server.state
+        txs = state.transactions.get(account, [])
+        times = state.times.get(account, [])
+        positions = state.positions.get(account, {})
         since = (query.get("since") or [None])[0]
         before = (query.get("before") or [None])[0]
         start = 0
         if since:
             moment = parse_time(since)
             if moment is not None:
-                start = next((i for i, t in enumerate(txs) if t["_created"] >= moment), len(txs))
+                start = bisect.bisect_left(times, moment)
             else:
-                index = next((i for i, t in enumerate(txs) if t["id"] == since), None)
+                index = positions.get(since)
                 if index is None:
                     return self.error(400, "bad_request.bad_param.since", "Invalid since")
                 start = index + 1
@@ -244,7 +252,7 @@ class Handler(BaseHTTPRequestHandler):
             moment = parse_time(before)
             if moment is None:
                 return self.error(400, "bad_request.bad_param.before", "Invalid before")
-            end = next((i for i, t in enumerate(txs) if t["_created"] >= moment), len(txs))
+            end = bisect.bisect_left(times, moment)
         page = txs[start:min(end, start + limit)]
         expand = "merchant" in query.get("expand[]", [])
         out = []
@@ -359,6 +367,9 @@ def main():
     p.add_argument("--client-secret", default="fake-client-secret")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()
+    # A parent may have spawned us with its signals blocked (Shuttle's tests do): stop on SIGTERM all the same.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 
     server = Server((args.host, args.port), Handler)
     server.state = State(args)
