@@ -14,10 +14,10 @@ public struct MonzoPull: JobHandler {
 
         public var phpClass: String {
             switch self {
-            case .accounts: return "App\\Jobs\\OAuth\\Monzo\\MonzoAccountPull"
-            case .transactions: return "App\\Jobs\\OAuth\\Monzo\\MonzoTransactionPull"
-            case .pots: return "App\\Jobs\\OAuth\\Monzo\\MonzoPotPull"
-            case .balances: return "App\\Jobs\\OAuth\\Monzo\\MonzoBalancePull"
+            case .accounts: return MonzoFetchJobs.accountPull
+            case .transactions: return MonzoFetchJobs.transactionPull
+            case .pots: return MonzoFetchJobs.potPull
+            case .balances: return MonzoFetchJobs.balancePull
             }
         }
     }

@@ -22,7 +22,8 @@ public enum SparkSchemaCheck {
     /// Table → column → kind: exactly the columns the store's statements name.
     static let columns: [(table: String, columns: [(String, Kind)])] = [
         ("users", [("id", .id), ("name", .text), ("email", .text)]),
-        ("integration_groups", [("id", .id), ("user_id", .id), ("service", .text), ("account_id", .text), ("deleted_at", .time)]),
+        ("integration_groups", [("id", .id), ("user_id", .id), ("service", .text), ("account_id", .text), ("access_token", .text),
+                                ("deleted_at", .time)]),
         ("integrations", [("id", .id), ("user_id", .id), ("integration_group_id", .id), ("service", .text), ("name", .text),
                           ("instance_type", .text), ("account_id", .text), ("configuration", .json), ("last_triggered_at", .time),
                           ("last_successful_update_at", .time), ("created_at", .time), ("updated_at", .time), ("deleted_at", .time)]),
