@@ -58,11 +58,14 @@ final class MonzoFetchBed: Sendable {
     let logs = LogCapture()
     let failer: DatabaseUuidFailedJobProvider
     let chunkSize: Int
+    /// The queue's Redis key prefix (PHP's `REDIS_PREFIX`).
+    let prefix: String
 
-    private init(db: SparkTestDatabase, fake: FakeMonzo, redis: RedisConnection, chunkSize: Int) {
+    private init(db: SparkTestDatabase, fake: FakeMonzo, redis: RedisConnection, prefix: String, chunkSize: Int) {
         self.db = db
         self.fake = fake
         self.redis = redis
+        self.prefix = prefix
         self.chunkSize = chunkSize
         pool = DatabasePool(configuration: db.configuration, size: 4)
         store = SparkStore(database: pool, clock: SparkClock(fixedAt: Self.now)!)
@@ -80,7 +83,7 @@ final class MonzoFetchBed: Sendable {
             host: TestEnvironment.redisHost, port: try TestEnvironment.redisPort(), keyPrefix: prefix))
         do {
             try await withDatabase(backend) { db in
-                let bed = MonzoFetchBed(db: db, fake: fake, redis: redis, chunkSize: chunkSize)
+                let bed = MonzoFetchBed(db: db, fake: fake, redis: redis, prefix: prefix, chunkSize: chunkSize)
                 try await bed.failer.createTableIfMissing()
                 try await bed.setTokens(access: accessToken, refresh: refreshToken, expiresIn: expiry)
                 do {
@@ -126,8 +129,11 @@ final class MonzoFetchBed: Sendable {
         return registry
     }
 
-    var services: WorkerServices {
-        WorkerServices(failer: failer, laravelVersion: .app, logger: logs.logger)
+    var services: WorkerServices { services(.app) }
+
+    /// `version`: the Laravel whose payloads the worker writes (the PHP harness is 8.83).
+    func services(_ version: LaravelVersion) -> WorkerServices {
+        WorkerServices(failer: failer, laravelVersion: version, logger: logs.logger)
     }
 
     func setTokens(access: String?, refresh: String?, expiresIn: Int64) async throws {
@@ -169,15 +175,30 @@ final class MonzoFetchBed: Sendable {
     }
 
     /// Pushes `jobs` and runs a Shuttle worker with every Monzo handler until the queue is empty.
-    func work(_ jobs: [PendingJob], concurrency: Int = 1) async throws {
+    /// `once`: take one job and stop (`--once`), e.g. a fetch job whose processing jobs PHP is to run.
+    func work(_ jobs: [PendingJob], concurrency: Int = 1, once: Bool = false, version: LaravelVersion = .app) async throws {
         for job in jobs { try await Dispatcher().dispatch(job, on: queue) }
         var options = WorkerOptions()
         options.queues = ["pull"]
-        options.stopWhenEmpty = true
+        options.stopWhenEmpty = !once
+        options.once = once
         options.sleep = 0.05
         options.concurrency = concurrency
         options.timeout = 120
-        _ = await Worker(queue: queue, registry: registry, options: options, services: services).run()
+        _ = await Worker(queue: queue, registry: registry, options: options, services: services(version)).run()
+    }
+
+    /// What PHP's harness needs to reach this bed's Redis queue and database.
+    var phpEnvironment: [String: String] {
+        var environment = ["REDIS_HOST": TestEnvironment.redisHost, "REDIS_PORT": String((try? TestEnvironment.redisPort()) ?? 0),
+                           "REDIS_PREFIX": prefix, "REDIS_QUEUE": "pull", "QUEUE_CONNECTION": "redis", "CACHE_DRIVER": "array"]
+        switch db.configuration.driver {
+        case .sqlite(let path): environment.merge(["DB_CONNECTION": "sqlite", "DB_DATABASE": path]) { $1 }
+        case .postgres(let pg):
+            environment.merge(["DB_CONNECTION": "pgsql", "DB_HOST": pg.host, "DB_PORT": String(pg.port), "DB_DATABASE": pg.database,
+                               "DB_USERNAME": pg.username, "DB_PASSWORD": ""]) { $1 }
+        }
+        return environment
     }
 
     /// The jobs waiting on `pull`, oldest first.
