@@ -97,8 +97,11 @@ final class MonzoFetchTests: XCTestCase {
 
     // MARK: Tokens
 
-    func testRefreshesBeforeTheCallWhenExpiryHasPassed() async throws {
-        try await Bed.with(.postgres, expiry: -60) { bed in
+    func testRefreshesBeforeTheCallWhenExpiryHasPassed() async throws { try await refreshesBeforeExpiry(.postgres) }
+    func testRefreshesBeforeTheCallWhenExpiryHasPassedOnSQLite() async throws { try await refreshesBeforeExpiry(.sqlite) }
+
+    private func refreshesBeforeExpiry(_ backend: SparkTestDatabase.Backend) async throws {
+        try await Bed.with(backend, expiry: -60) { bed in
             let (_, error) = await bed.run(bed.pull(.accounts), bed.fetchJob(MonzoPull.Kind.accounts.phpClass, instance: "accounts"))
             XCTAssertNil(error)
             let requests = try await bed.fake.requests()
