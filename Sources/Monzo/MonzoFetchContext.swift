@@ -12,12 +12,14 @@ struct MonzoFetchContext: Sendable {
     let client: MonzoClient
     let dispatch: MonzoProcessingDispatch
 
-    /// The store, HTTP and settings a fetch job runs with; `connection` is the app's database connection name.
+    /// The store, HTTP and settings a fetch job runs with; `connection` is the app's database connection name;
+    /// `dispatcher` pushes the processing jobs as the app would (Horizon's fields and records when it runs Horizon).
     struct Services: Sendable {
         let store: SparkStore
         let http: any HTTPTransport
         let settings: MonzoAPISettings
         let connection: String
+        let dispatcher: Dispatcher
     }
 
     /// Restores the integration (PHP's `SerializesModels` wake-up) and opens the group's client.
@@ -31,7 +33,8 @@ struct MonzoFetchContext: Sendable {
         let client = try await MonzoClient(transport: services.http, settings: services.settings, store: services.store,
                                            groupId: group.id, logger: context.logger)
         return MonzoFetchContext(integration: integration, client: client,
-                                 dispatch: try MonzoProcessingDispatch(context, integrationId: integration.id, connection: services.connection))
+                                 dispatch: try MonzoProcessingDispatch(context, integrationId: integration.id, connection: services.connection,
+                                                                         dispatcher: services.dispatcher))
     }
 
     /// Runs a fetch job's body with Monzo's answers mapped onto the queue: released on 429, PHP's

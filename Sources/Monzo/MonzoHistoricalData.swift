@@ -19,8 +19,9 @@ public struct MonzoHistoricalData: JobHandler {
 
     let services: MonzoFetchContext.Services
 
-    public init(store: SparkStore, http: any HTTPTransport, settings: MonzoAPISettings, connection: String) {
-        services = MonzoFetchContext.Services(store: store, http: http, settings: settings, connection: connection)
+    public init(store: SparkStore, http: any HTTPTransport, settings: MonzoAPISettings, connection: String,
+                dispatcher: Dispatcher = Dispatcher()) {
+        services = MonzoFetchContext.Services(store: store, http: http, settings: settings, connection: connection, dispatcher: dispatcher)
     }
 
     public func handle(_ context: JobContext) async throws {

@@ -27,8 +27,10 @@ public struct MonzoIntegration: Integration {
         let connection = try resources.database().configuration.connectionName
         let http = resources.http()
         for kind in MonzoPull.Kind.allCases {
-            try registrar.register(kind.phpClass, MonzoPull(kind, store: store, http: http, settings: api, connection: connection))
+            try registrar.register(kind.phpClass, MonzoPull(kind, store: store, http: http, settings: api, connection: connection,
+                                                             dispatcher: resources.dispatcher))
         }
-        try registrar.register(MonzoHistoricalData.phpClass, MonzoHistoricalData(store: store, http: http, settings: api, connection: connection))
+        try registrar.register(MonzoHistoricalData.phpClass, MonzoHistoricalData(store: store, http: http, settings: api, connection: connection,
+                                                                                  dispatcher: resources.dispatcher))
     }
 }

@@ -11,14 +11,15 @@ struct MonzoProcessingDispatch: Sendable {
     let queue: any QueueDriver
     let version: LaravelVersion
     let integration: ModelIdentifier
-    let dispatcher = Dispatcher()
+    let dispatcher: Dispatcher
 
     /// - Parameter connection: the Laravel database connection the integration was read from (`pgsql`).
-    init(_ context: JobContext, integrationId: String, connection: String) throws {
+    init(_ context: JobContext, integrationId: String, connection: String, dispatcher: Dispatcher) throws {
         guard let environment = context.environment else {
             throw JobException("RuntimeException", "no queue to dispatch the processing jobs to", file: "shuttle", line: 0)
         }
         queue = environment.queue
+        self.dispatcher = dispatcher
         version = environment.services.laravelVersion
         integration = ModelIdentifier(modelClass: "App\\Models\\Integration", id: .string(integrationId), relations: ["user", "group"],
                                       connection: connection)

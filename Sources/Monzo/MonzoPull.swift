@@ -30,10 +30,13 @@ public struct MonzoPull: JobHandler {
     public let kind: Kind
     let services: MonzoFetchContext.Services
 
-    /// - Parameter connection: the app's database connection name, written into the processing jobs' ModelIdentifiers.
-    public init(_ kind: Kind, store: SparkStore, http: any HTTPTransport, settings: MonzoAPISettings, connection: String) {
+    /// - Parameters:
+    ///   - connection: the app's database connection name, written into the processing jobs' ModelIdentifiers.
+    ///   - dispatcher: how the app pushes jobs (`resources.dispatcher`: encrypter, Horizon).
+    public init(_ kind: Kind, store: SparkStore, http: any HTTPTransport, settings: MonzoAPISettings, connection: String,
+                dispatcher: Dispatcher = Dispatcher()) {
         self.kind = kind
-        services = MonzoFetchContext.Services(store: store, http: http, settings: settings, connection: connection)
+        services = MonzoFetchContext.Services(store: store, http: http, settings: settings, connection: connection, dispatcher: dispatcher)
     }
 
     public var phpClass: String { kind.phpClass }
