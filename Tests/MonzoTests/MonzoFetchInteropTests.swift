@@ -61,3 +61,53 @@ final class MonzoFetchInteropTests: XCTestCase {
         }
     }
 }
+
+/// The built `shuttle` binary end to end, at debug log level: `shuttle dispatch` pushes the four pulls,
+/// `shuttle work` refreshes the expired token, fetches, dispatches and writes the rows; one pull then meets a
+/// Monzo that refuses every token. Neither its output nor `failed_jobs` holds a token, the client secret or
+/// an Authorization header.
+final class MonzoFetchCLITests: XCTestCase {
+    func testShuttleWorkFetchesWithARefreshedTokenAndPrintsNoSecret() async throws {
+        try await MonzoFetchBed.with(.postgres, expiry: -60) { bed in
+            let directory = try TestEnvironment.temporaryDirectory("monzo-fetch-cli")
+            var environment = bed.phpEnvironment
+            environment.merge(["DB_SSLMODE": "disable", "SHUTTLE_LARAVEL_VERSION": "12", "SHUTTLE_NOW": MonzoFetchBed.now,
+                               "LOG_LEVEL": "debug", "MONZO_API_BASE": bed.fake.base, "SHUTTLE_HTTP_CA_FILE": bed.fake.caFile,
+                               "MONZO_CLIENT_ID": "fake-client-id", "MONZO_CLIENT_SECRET": MonzoFetchBed.clientSecret]) { $1 }
+            let binary = TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/shuttle").path
+            func shuttle(_ arguments: [String]) throws -> ProcessResult {
+                try ProcessRunner.run([binary] + arguments, environment: environment, currentDirectory: directory, check: false)
+            }
+            var output = ""
+            func dispatch(_ className: String, instance: String) throws {
+                let properties = #"{"*integration":{"@model":"App\\Models\\Integration","id":"\#(bed.db.integrations[instance]!)","relations":["user","group"],"connection":"pgsql"},"*serviceName":"monzo"}"#
+                let out = try shuttle(["dispatch", className, "--queue", "pull", "--tries", "1", "--timeout", "120", "--properties", properties])
+                XCTAssertEqual(out.status, 0, out.stderrText)
+                output += out.stdoutText + out.stderrText
+            }
+            for (kind, instance) in [(MonzoPull.Kind.accounts, "accounts"), (.transactions, "transactions"), (.pots, "pots"), (.balances, "balances")] {
+                try dispatch(kind.phpClass, instance: instance)
+            }
+            let worked = try shuttle(["work", "--queue", "pull", "--stop-when-empty", "--sleep", "0.1"])
+            XCTAssertEqual(worked.status, 0, worked.stderrText)
+            output += worked.stdoutText + worked.stderrText
+            XCTAssertTrue(worked.stderrText.contains("Monzo token refreshed"), worked.stderrText)
+            let events = try await bed.db.count("events")
+            XCTAssertGreaterThan(events, 10, "the processing jobs wrote the fetched data")
+
+            try await bed.fake.failNext("401", times: 10, paths: ["/accounts"])
+            try dispatch(MonzoPull.Kind.pots.phpClass, instance: "pots")
+            let failing = try shuttle(["work", "--queue", "pull", "--stop-when-empty", "--sleep", "0.1"])
+            output += failing.stdoutText + failing.stderrText
+            let failed = try await bed.failedJobs()
+            XCTAssertEqual(failed.count, 1)
+            XCTAssertTrue((failed.first?["exception"]?.string ?? "").contains("Monzo API refused /accounts: HTTP 401"))
+            output += failed.map { "\($0)" }.joined(separator: "\n")
+            let tokens = try await bed.groupTokens()
+            for secret in [MonzoFetchBed.accessToken, MonzoFetchBed.refreshToken, MonzoFetchBed.clientSecret, "Bearer",
+                           tokens.access ?? "-", tokens.refresh ?? "-"] {
+                XCTAssertFalse(output.contains(secret), "a secret leaked (\(secret.prefix(6))…)")
+            }
+        }
+    }
+}
