@@ -45,12 +45,14 @@ final class MonzoClient: Sendable {
 
     /// Every transaction of `account` from `since` on, a page at a time: after a full page, the next starts
     /// after the last transaction received (`since=<its id>`), so none is skipped past 100. `page` gets each
-    /// page as it arrives; nothing is kept here.
-    func eachTransactionPage(account: String, since: String, _ page: ([JSONValue]) async throws -> Void) async throws {
+    /// page as it arrives; nothing is kept here. `patience` retries a page's call in place.
+    func eachTransactionPage(account: String, since: String, patience: MonzoPatience = .none,
+                             _ page: ([JSONValue]) async throws -> Void) async throws {
         let limit = 100
         var cursor = since
         while true {
-            let items = try await transactions(account: account, since: cursor, limit: limit)
+            let from = cursor
+            let items = try await patience.run(logger) { try await transactions(account: account, since: from, limit: limit) }
             try await page(items)
             guard items.count == limit else { return }
             guard let last = items.last?["id"]?.stringValue, !last.isEmpty, last != cursor else {

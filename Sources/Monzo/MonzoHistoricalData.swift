@@ -8,6 +8,9 @@ import Spark
 /// `configuration.history_days`, default the PHP job's 30), paged as the pulls page, then the balance and
 /// the pots.
 ///
+/// It runs once (tries 1, as PHP's), so a 429 or a 5xx is ridden out in place (`MonzoPatience.backfill`: wait for
+/// Retry-After, retry a failed call) rather than by the queue, whose release would end it for good.
+///
 /// Unlike the pulls it dispatches as it goes, one processing job per `chunkSize` transactions (integration
 /// `configuration.chunk_size`, else `SHUTTLE_MONZO_CHUNK`, default 100), so at most a page and a chunk are
 /// held whatever the history's length, and a failing chunk retries alone. A retry of this job after a
@@ -32,15 +35,15 @@ public struct MonzoHistoricalData: JobHandler {
             let days = configuration?["history_days"]?.numberValue?.integerValue.flatMap { $0 >= 1 ? $0 : nil } ?? Self.defaultDays
             let chunk = configuration?["chunk_size"]?.numberValue?.integerValue.flatMap { $0 >= 1 ? $0 : nil } ?? services.settings.chunkSize
             let since = MonzoPull.iso8601(unix: services.store.clock.now - Int64(days) * 86_400)
-            let client = fetch.client
+            let client = fetch.client, patience = MonzoPatience.backfill, logger = context.logger
             var transactions = 0, jobs = 0
-            for account in try await client.accounts() {
+            for account in try await patience.run(logger, { try await client.accounts() }) {
                 guard let id = account["id"]?.stringValue, !id.isEmpty else {
                     throw MonzoAPIError.unexpectedBody(endpoint: "/accounts", status: 200, reason: "an account without an id")
                 }
                 var pending: [JSONValue] = []
                 pending.reserveCapacity(chunk)
-                try await client.eachTransactionPage(account: id, since: since) { page in
+                try await client.eachTransactionPage(account: id, since: since, patience: patience) { page in
                     for item in page {
                         pending.append(item)
                         if pending.count == chunk {
@@ -56,8 +59,9 @@ public struct MonzoHistoricalData: JobHandler {
                     transactions += pending.count
                     jobs += 1
                 }
-                try await fetch.dispatch.balance(try await client.balance(account: id), account: account, accountId: id)
-                let pots = try await client.pots(account: id)
+                let balance = try await patience.run(logger) { try await client.balance(account: id) }
+                try await fetch.dispatch.balance(balance, account: account, accountId: id)
+                let pots = try await patience.run(logger) { try await client.pots(account: id) }
                 if !pots.isEmpty { try await fetch.dispatch.pots(pots, account: id) }
                 jobs += pots.isEmpty ? 1 : 2
             }

@@ -266,6 +266,37 @@ final class MonzoFetchTests: XCTestCase {
         }
     }
 
+    /// The backfill runs once (tries 1), so it waits out a 429 on the page it was on instead of being released.
+    func testHistoricalBackfillWaitsOutA429OnThePageItWasOn() async throws {
+        try await Bed.with(.postgres, fake: ["--history", "250", "--history-days", "29"]) { bed in
+            try await bed.fake.failNext("429", times: 1, retryAfter: 1, paths: ["/transactions"])
+            let job = bed.fetchJob(MonzoHistoricalData.phpClass, instance: "transactions", tries: 1)
+            let (context, error) = await bed.run(bed.historical, job)
+            XCTAssertNil(error)
+            XCTAssertNil(context.releaseDelay, "not released: a release of a tries-1 job would fail it")
+            let chunks = try await bed.queued().filter { $0.displayName == MonzoTransactionData.phpClass }
+            let total = try chunks.map { try bed.command($0)["rawData"]!.arrayValue!.count }.reduce(0, +)
+            XCTAssertEqual(total, 261)
+            let requests = try await bed.fake.requests().filter { $0.path == "/transactions" && $0.query.contains(Bed.current) }
+            XCTAssertEqual(requests.count, 4, "the first page twice, then the other two")
+            XCTAssertEqual(requests[0].query, requests[1].query, "the same page again")
+            XCTAssertTrue(bed.logs.text.contains("trying again"))
+        }
+    }
+
+    func testHistoricalBackfillRetriesServerErrorsOnTheSamePage() async throws {
+        try await Bed.with(.postgres, fake: ["--history", "150", "--history-days", "29"]) { bed in
+            try await bed.fake.failNext("503", times: 2, paths: ["/transactions"])
+            let (_, error) = await bed.run(bed.historical, bed.fetchJob(MonzoHistoricalData.phpClass, instance: "transactions", tries: 1))
+            XCTAssertNil(error)
+            let chunks = try await bed.queued().filter { $0.displayName == MonzoTransactionData.phpClass }
+            let total = try chunks.map { try bed.command($0)["rawData"]!.arrayValue!.count }.reduce(0, +)
+            XCTAssertEqual(total, 161)
+            let pages = try await bed.fake.requests().filter { $0.path == "/transactions" && $0.query.contains(Bed.current) }
+            XCTAssertEqual(pages.count, 4, "the first page three times, then the second")
+        }
+    }
+
     /// 50,000 transactions: 500 jobs of at most 100, none lost or repeated.
     func testHistoricalBackfillOfFiftyThousandTransactionsStaysInBoundedChunks() async throws {
         try await Bed.with(.postgres, fake: ["--history", "50000", "--history-days", "29", "--no-fixture-transactions"]) { bed in
