@@ -86,6 +86,8 @@ let package = Package(
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database", "HTTP",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "AppleHealth", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Digests",
+                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // CheckIntegrationUpdates: above the services, whose fetch-job routes it is handed.
         .target(name: "SparkSchedule", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization",
@@ -96,7 +98,7 @@ let package = Package(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "SparkSchedule", "LaravelScheduling", "Database", "Digests",
+                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -105,6 +107,9 @@ let package = Package(
 
         // Test-only helpers: where the test services are, how to run PHP, where fixtures live.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // A fresh Spark database on either backend and the rows read back in `expected-rows.json`'s shape.
+        .target(name: "SparkTestSupport", dependencies: ["Spark", "Database", "PHPFormats", "TestSupport"],
+                path: "Tests/SparkTestSupport", swiftSettings: strict),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
@@ -116,8 +121,13 @@ let package = Package(
                                                             "PHPFormats", "PHPSerialization", "Redis", "Database", "TestSupport",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                       "PHPFormats", "PHPSerialization", "TestSupport", "HTTP", "Redis",
-                                                       .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+                                                       "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport", "HTTP", "Redis",
+                                                       .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
+        .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                             "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",
+                                                             .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import AppleHealth
 import LaravelQueue
 import Monzo
 import ShuttleProbe
@@ -9,6 +10,7 @@ enum Integrations {
     static let all: [any Integration] = [
         ProbeIntegration(),
         MonzoIntegration(),
+        AppleHealthIntegration(),
         // CheckIntegrationUpdates, routing to each service's fetch jobs: Monzo's from its target, the rest PHP's.
         SparkScheduleIntegration(routes: [MonzoFetchJobs.routes] + PHPFetchJobs.routes),
     ]

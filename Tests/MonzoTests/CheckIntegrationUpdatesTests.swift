@@ -8,6 +8,7 @@ import PHPSerialization
 import Redis
 import Spark
 import SparkSchedule
+import SparkTestSupport
 import TestSupport
 import XCTest
 

@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// What `shuttle status` shows per integration, after the golden scenario: each instance's rows, counted

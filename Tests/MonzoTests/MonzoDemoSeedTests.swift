@@ -4,6 +4,7 @@ import LaravelQueue
 import Monzo
 import Spark
 import SparkSchedule
+import SparkTestSupport
 import TestSupport
 import XCTest
 

@@ -8,6 +8,7 @@ import PHPFormats
 import PHPSerialization
 import Redis
 import Spark
+import SparkTestSupport
 import Synchronization
 import TestSupport
 

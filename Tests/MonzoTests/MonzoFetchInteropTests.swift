@@ -3,6 +3,7 @@ import LaravelQueue
 import Monzo
 import PHPFormats
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

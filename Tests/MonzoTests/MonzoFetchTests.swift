@@ -5,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 
