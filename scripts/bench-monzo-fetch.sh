@@ -28,6 +28,12 @@ integration=33333333-3333-4333-8333-333333333333
 fake_pid=
 cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+fail() {  # message: stops the fake, keeps $tmp (the worker's log) for a look
+  echo "bench-monzo-fetch: $1" >&2
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+  trap - EXIT
+  exit 1
+}
 
 fake() {  # fake-monzo flags…: starts it, sets $api
   [ -n "$fake_pid" ] && { kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null || true; }
@@ -40,7 +46,7 @@ fake() {  # fake-monzo flags…: starts it, sets $api
     [ -n "$port" ] && break
     sleep 0.1
   done
-  [ -n "$port" ] || { echo "bench-monzo-fetch: the fake Monzo did not start ($tmp/fake.log)" >&2; exit 1; }
+  [ -n "$port" ] || fail "the fake Monzo did not start ($tmp/fake.log)"
   api=https://127.0.0.1:$port
 }
 
@@ -80,8 +86,7 @@ database bench_fetch_backfill
 work 8
 events=$("${pg[@]}" -d bench_fetch_backfill -c "select count(*) from events where source_id like 'tx_gen%'")
 failed=$("${pg[@]}" -d bench_fetch_backfill -c "select count(*) from failed_jobs")
-[ "$events" = "$history" ] && [ "$failed" = 0 ] || {
-  echo "bench-monzo-fetch: backfill wrote $events events of $history, $failed failed jobs (log: $tmp/work.log)" >&2; trap - EXIT; exit 1; }
+[ "$events" = "$history" ] && [ "$failed" = 0 ] || fail "backfill wrote $events events of $history, $failed failed jobs (log: $tmp/work.log)"
 "${pg[@]}" -d postgres -c "drop database if exists bench_fetch_backfill with (force)"
 python3 -c "print(f'backfill  {$history} transactions (fetch → chunks of 100 → PostgreSQL, --concurrency 8): {$history / $seconds:8.0f} transactions/s ({$seconds:.2f} s), peak RSS $rss MB')"
 
@@ -96,7 +101,7 @@ for run in "1 $serial" "64 $pulls"; do
   work "$concurrency"
   failed=$("${pg[@]}" -d "bench_fetch_pull_$concurrency" -c "select count(*) from failed_jobs")
   left=$("${pg[@]}" -d "bench_fetch_pull_$concurrency" -c "select count(*) from integrations where last_successful_update_at is null")
-  [ "$failed" = 0 ] && [ "$left" = 0 ] || { echo "bench-monzo-fetch: pulls at c=$concurrency: $failed failed (log: $tmp/work.log)" >&2; trap - EXIT; exit 1; }
+  [ "$failed" = 0 ] && [ "$left" = 0 ] || fail "pulls at c=$concurrency: $failed failed, $left not updated (log: $tmp/work.log)"
   "${pg[@]}" -d postgres -c "drop database if exists bench_fetch_pull_$concurrency with (force)"
   rate[$concurrency]=$(python3 -c "print(f'{$count / $seconds:.2f}')")
   memory[$concurrency]=$rss
