@@ -24,6 +24,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Metrics API and its Prometheus text exporter; neither pulls in swift-nio (only swift-atomics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // 1. C libraries from Debian (-dev packages), linked directly: no pkg-config, so SwiftPM stays quiet.
@@ -72,6 +75,16 @@ let package = Package(
         .target(name: "ShuttleRuntime", dependencies: ["LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "Redis", "Database",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // Job metrics as JobMiddleware, and the counters integrations increment (swift-metrics' API only).
+        .target(name: "ShuttleMetrics", dependencies: ["LaravelQueue", .product(name: "CoreMetrics", package: "swift-metrics")],
+                swiftSettings: strict),
+        // `work --http`: /metrics (Prometheus), /health and /ready; log formats and Laravel's log levels.
+        .target(name: "ShuttleOperations", dependencies: [
+            "ShuttleMetrics", "LaravelQueue", "PHPFormats", "Redis", "Database",
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
         // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
         .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
         // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
@@ -85,7 +98,7 @@ let package = Package(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "Database", "Digests",
+                "Database", "Digests", "ShuttleMetrics", "ShuttleOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +115,11 @@ let package = Package(
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "OperationsTests", dependencies: [
+            "ShuttleOperations", "ShuttleMetrics", "LaravelQueue", "LaravelQueueTesting", "PHPFormats", "Redis", "TestSupport",
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -59,6 +59,10 @@ public final class Worker: Sendable {
     }
 
     public var jobsProcessed: Int { jobs.processed }
+    /// Paused by SIGUSR2 (health reports it; the worker takes no job).
+    public var isPaused: Bool { control.withLock { $0.paused } }
+    /// Stopping: no new job, the ones in flight finishing.
+    public var isDraining: Bool { control.withLock { $0.stopReason != nil } }
 
     // MARK: The loop
 
