@@ -9,7 +9,7 @@ packages=(
   postgresql postgresql-client                         # the app's database in tests
   php-cli php-redis php-sqlite3 php-pgsql php-laravel-framework  # the real Laravel for interop tests
   procps python3 time                                  # time: the benchmark's peak RSS (/usr/bin/time -v)
-  prometheus supervisor                                # promtool (alert rule tests, /metrics parsing); deploy/ tests
+  prometheus supervisor python3-yaml                   # promtool (alert rules, /metrics); deploy/ tests; compose.yml parsing
 )
 
 missing=()
