@@ -1,19 +1,11 @@
 import Logging
 import PHPFormats
-import Synchronization
 
 /// One log line per lifecycle step, like `queue:work`'s `Processing:` / `Processed:` / `Failed:` output,
-/// on stderr through swift-log. Every job line carries the job's id, uuid, class, queue and attempt; the
-/// lines that end an attempt add `outcome` and `runtime_ms` (since the job was reserved).
+/// on stderr through swift-log. Every job line carries the job's id, uuid, class, queue and attempt; the line
+/// that ends an attempt adds `outcome` and `runtime_ms` (since the job was reserved).
 public struct LoggingMiddleware: JobMiddleware {
     let logger: Logger
-    /// When each job in flight was reserved, for the runtime of the line that ends its attempt.
-    private let started = Starts()
-
-    private final class Starts: Sendable {
-        private let starts = Mutex<[String: ContinuousClock.Instant]>([:])
-        func withLock<T>(_ body: (inout [String: ContinuousClock.Instant]) -> T) -> T { starts.withLock { body(&$0) } }
-    }
 
     public init(logger: Logger) { self.logger = logger }
 
@@ -21,24 +13,24 @@ public struct LoggingMiddleware: JobMiddleware {
         // Metadata is built eagerly: skip the per-job debug events entirely unless they will be printed.
         let debug = logger.logLevel <= .debug
         switch event {
-        case .reserved(let job):
-            started.withLock { $0[key(job)] = .now }
+        case .reserved, .processed, .deleted:
             guard debug else { return }
+        default:
+            break
+        }
+        switch event {
+        case .reserved(let job):
             logger.debug("processing", metadata: meta(job))
         case .processed:
-            // The handler returned; the line comes with the outcome (deleted, released or failed) that follows.
+            // The handler returned: the line comes with the outcome that follows (deleted, released or failed).
             return
-        case .deleted(let job):
-            // Debug, not info: a line per job costs a write per job, which shows at thousands of jobs a second.
-            guard debug else {
-                started.withLock { _ = $0.removeValue(forKey: key(job)) }
-                return
-            }
-            logger.debug("processed", metadata: ended(job, "processed"))
         case .released(let job, let delay):
             var m = ended(job, "released")
             m["delay"] = "\(delay)"
             logger.info("released", metadata: m)
+        case .deleted(let job):
+            // Debug, not info: a line per job costs a write per job, which shows at thousands of jobs a second.
+            logger.debug("processed", metadata: ended(job, "processed"))
         case .failed(let job, let exception):
             var m = ended(job, "failed")
             m["exception"] = "\(exception.split(separator: "\n").first ?? "")"
@@ -57,21 +49,17 @@ public struct LoggingMiddleware: JobMiddleware {
         }
     }
 
-    private func key(_ job: RedisJob) -> String { job.payload.id ?? job.uuid ?? "" }
-
     private func meta(_ job: RedisJob) -> Logger.Metadata {
         ["job": "\(job.name)", "class": "\(job.className)", "id": "\(job.payload.id ?? "")", "uuid": "\(job.uuid ?? "")",
          "queue": "\(job.queue)", "attempt": "\(job.attempts)"]
     }
 
-    /// The fields of a line that ends an attempt; the runtime when this middleware saw the job reserved.
+    /// The fields of the line that ends an attempt.
     private func ended(_ job: RedisJob, _ outcome: String) -> Logger.Metadata {
         var m = meta(job)
         m["outcome"] = "\(outcome)"
-        if let start = started.withLock({ $0.removeValue(forKey: key(job)) }) {
-            let d = ContinuousClock.now - start
-            m["runtime_ms"] = "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)"
-        }
+        let d = ContinuousClock.now - job.reservedAt
+        m["runtime_ms"] = "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)"
         return m
     }
 }
