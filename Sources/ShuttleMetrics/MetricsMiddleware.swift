@@ -15,6 +15,7 @@ public struct MetricsMiddleware: JobMiddleware {
         public static let migrated = "shuttle_jobs_migrated_total"
         public static let rejected = "shuttle_jobs_rejected_total"
         public static let runtime = "shuttle_job_runtime_seconds"
+        public static let renewals = "shuttle_reservation_renewals_total"
     }
 
     public let activity: WorkerActivity
@@ -59,6 +60,8 @@ public struct MetricsMiddleware: JobMiddleware {
             counter(Name.migrated, [("queue", queue)]).increment(by: payloads.count)
         case .rejected(let queue, _, _):
             counter(Name.rejected, [("queue", queue)]).increment()
+        case .renewed(let job, let stillReserved):
+            counter(Name.renewals, [("queue", job.queue), ("outcome", stillReserved ? "renewed" : "lost")]).increment()
         }
     }
 

@@ -72,6 +72,21 @@ final class CLIOperationsTests: InteropTestCase {
         XCTAssertEqual(try HTTPGet.get(port: port, "/metrics", method: "POST").status, 405)
     }
 
+    /// A job that outlives a third of retry_after has its reservation renewed, and the counter says so.
+    func testReservationRenewalsAreCounted() throws {
+        environment["REDIS_QUEUE_RETRY_AFTER"] = "2"
+        try dispatch("probe", "--json", #"{"sleep":2}"#)
+        let worker = try startShuttle("renewals", ["--http", "127.0.0.1:0", "--sleep", "0.2"])
+        let port = try httpPort(worker)
+        let probe = #"{queue="default",class="Shuttle\\Jobs\\Probe"}"#
+        try waitUntil("the long job processed", context: worker.stderr) {
+            value(try metrics(port), "shuttle_jobs_processed_total" + probe) == 1
+        }
+        let m = try metrics(port)
+        XCTAssertGreaterThanOrEqual(value(m, #"shuttle_reservation_renewals_total{queue="default",outcome="renewed"}"#), 1, "\(m)")
+        XCTAssertEqual(value(m, #"shuttle_reservation_renewals_total{queue="default",outcome="lost"}"#), 0)
+    }
+
     /// A Redis of this test's own, with a password, that the test stops and starts.
     private func useOwnRedis() throws -> PrivateRedis {
         let server = try PrivateRedis(password: Self.redisPassword, directory: directory)

@@ -43,6 +43,8 @@ public struct LoggingMiddleware: JobMiddleware {
             logger.debug("routed to PHP", metadata: ["queue": "\(queue)", "to": "\(target)", "jobs": "\(payloads.count)"])
         case .migrated(let queue, let payloads):
             logger.debug("migrated", metadata: ["queue": "\(queue)", "jobs": "\(payloads.count)"])
+        case .renewed:
+            return  // JobsInFlight warns when a reservation was gone
         case .rejected(let queue, let bytes, let reason):
             logger.error("rejected a queue element that is not a job; recorded as failed",
                          metadata: ["queue": "\(queue)", "bytes": "\(bytes.count)", "reason": "\(reason)", "outcome": "rejected"])

@@ -74,7 +74,11 @@ public final class Worker: Sendable {
             "queues": "\(queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
             "handlers": "\(registry.registeredClasses.count)",
         ])
-        let keeper = Task { await jobs.keepReservations { self.control.withLock { $0.stopReason != nil } } }
+        let keeper = Task {
+            await jobs.keepReservations(stopping: { self.control.withLock { $0.stopReason != nil } }) { job, stillReserved in
+                for m in self.services.middleware { await m.jobEvent(.renewed(job, stillReserved: stillReserved)) }
+            }
+        }
         let watchdog = Task { await jobs.watchTimeouts() }
         let exit = await withTaskExecutorPreference(queue.preferredExecutor) {
             await loop(processor: processor)
