@@ -176,6 +176,27 @@ final class CLIOperationsTests: InteropTestCase {
         try assertNoSecret(in: worker.stderr + scraped)
     }
 
+    /// Errors that stop `shuttle work` at start (bad password, unreachable database, URLs with credentials) name
+    /// what failed, never the secret.
+    func testStartupErrorsNameNoSecret() throws {
+        let secret = Self.databasePassword
+        let cases: [[String: String]] = [
+            ["REDIS_PASSWORD": secret],
+            ["REDIS_URL": "redis://:\(secret)@127.0.0.1:1"],
+            ["DB_CONNECTION": "pgsql", "DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_PASSWORD": secret],
+            ["DB_CONNECTION": "pgsql", "DB_URL": "postgres://u:\(secret)@127.0.0.1:1/app"],
+            ["DB_CONNECTION": "pgsql", "DB_HOST": "127.0.0.1", "DB_PORT": String(try TestEnvironment.postgresPort()),
+             "DB_USERNAME": "no_such_role", "DB_PASSWORD": secret],
+        ]
+        for extra in cases {
+            let result = try ProcessRunner.run([try Self.shuttleBinary().path, "work", "--http", "127.0.0.1:0", "--log-format", "json"],
+                                               environment: environment.merging(extra) { $1 }, currentDirectory: directory, check: false)
+            XCTAssertEqual(result.status, 1, "\(extra): \(result.stderrText)")
+            XCTAssertTrue(result.stderrText.contains("Error: "), result.stderrText)
+            XCTAssertFalse((result.stdoutText + result.stderrText).contains(secret), "\(extra) leaked: \(result.stderrText)")
+        }
+    }
+
     private func assertNoSecret(in text: String, file: StaticString = #filePath, line: UInt = #line) throws {
         for secret in [Self.redisPassword, Self.databasePassword, Self.appKeyBody, environment["APP_KEY"] ?? "base64:"] {
             XCTAssertFalse(text.contains(secret), "a secret leaked", file: file, line: line)
