@@ -32,7 +32,7 @@ public struct MetricsMiddleware: JobMiddleware {
             activity.finished()
             let elapsed = ContinuousClock.now - started
             let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-            timers.handle(Name.runtime, [("class", context.job.name)]) { Timer(label: $0, dimensions: $1) }
+            timers.handle(Name.runtime, ("class", context.job.name)) { Timer(label: $0, dimensions: $1) }
                 .recordNanoseconds(nanoseconds)
         }
         try await next(context)
@@ -55,39 +55,41 @@ public struct MetricsMiddleware: JobMiddleware {
             count(Name.handedBack, job)
         case .routed(let queue, _, let payloads):
             activity.popped()
-            counter(Name.routed, [("queue", queue)]).increment(by: payloads.count)
+            counter(Name.routed, ("queue", queue)).increment(by: payloads.count)
         case .migrated(let queue, let payloads):
-            counter(Name.migrated, [("queue", queue)]).increment(by: payloads.count)
+            counter(Name.migrated, ("queue", queue)).increment(by: payloads.count)
         case .rejected(let queue, _, _):
-            counter(Name.rejected, [("queue", queue)]).increment()
+            counter(Name.rejected, ("queue", queue)).increment()
         case .renewed(let job, let stillReserved):
-            counter(Name.renewals, [("queue", job.queue), ("outcome", stillReserved ? "renewed" : "lost")]).increment()
+            counter(Name.renewals, ("queue", job.queue), ("outcome", stillReserved ? "renewed" : "lost")).increment()
         }
     }
 
     private func count(_ name: String, _ job: RedisJob) {
-        counter(name, [("queue", job.queue), ("class", job.name)]).increment()
+        counter(name, ("queue", job.queue), ("class", job.name)).increment()
     }
 
-    private func counter(_ name: String, _ dimensions: [(String, String)]) -> Counter {
-        counters.handle(name, dimensions) { Counter(label: $0, dimensions: $1) }
+    private func counter(_ name: String, _ first: (String, String), _ second: (String, String)? = nil) -> Counter {
+        counters.handle(name, first, second) { Counter(label: $0, dimensions: $1) }
     }
 }
 
-/// swift-metrics handles by label and dimensions, made once: the factory's lookup (a lock and a registry
-/// walk) then happens once per series, not once per job.
+/// swift-metrics handles by label and (at most two) label values, made once: the factory's lookup (a lock and
+/// a registry walk) happens once per series, and a job's lookup allocates nothing.
 final class MetricHandles<Handle: Sendable>: Sendable {
     private struct Key: Hashable {
         let label: String
-        let values: [String]
+        let first: String
+        let second: String?
     }
     private let handles = Mutex<[Key: Handle]>([:])
 
-    func handle(_ label: String, _ dimensions: [(String, String)], make: (String, [(String, String)]) -> Handle) -> Handle {
-        let key = Key(label: label, values: dimensions.flatMap { [$0.0, $0.1] })
+    func handle(_ label: String, _ first: (String, String), _ second: (String, String)? = nil,
+                make: (String, [(String, String)]) -> Handle) -> Handle {
+        let key = Key(label: label, first: first.1, second: second?.1)
         return handles.withLock { handles in
             if let handle = handles[key] { return handle }
-            let handle = make(label, dimensions)
+            let handle = make(label, [first] + (second.map { [$0] } ?? []))
             handles[key] = handle
             return handle
         }

@@ -41,8 +41,10 @@ public struct ShuttleLogHandler: LogHandler {
         var line: [UInt8]
         switch format {
         case .text:
-            var text = "\(Self.timestamp()) \(event.level) \(label): \(message)"
-            for key in keys { text += " \(key)=\(redactor.redact(Self.text(all[key]!)))" }
+            // swift-log's StreamLogHandler layout, which scripts (make bench) and people already read.
+            var text = "\(Self.localTimestamp()) \(event.level) \(label):"
+            for key in keys { text += " \(key)=\(redactor.redact(all[key]!.description))" }
+            text += " [\(event.source)] \(message)"
             line = Array(text.utf8)
         case .json:
             var members: [JSONObject.Member] = [
@@ -71,14 +73,6 @@ public struct ShuttleLogHandler: LogHandler {
         }
     }
 
-    private static func text(_ value: Logger.MetadataValue) -> String {
-        switch value {
-        case .string(let s): s.contains(" ") ? "\"\(s)\"" : s
-        case .stringConvertible(let c): text(.string(c.description))
-        case .array, .dictionary: "\(value)"
-        }
-    }
-
     /// ISO 8601 in UTC with milliseconds, from the C library (FoundationEssentials has no date formatter here).
     static func timestamp() -> String {
         var ts = timespec()
@@ -91,6 +85,16 @@ public struct ShuttleLogHandler: LogHandler {
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
+    }
+
+    /// StreamLogHandler's timestamp: local time, seconds, numeric zone.
+    static func localTimestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [Int8](repeating: 0, count: 64)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Writes a whole line to stderr, retrying short writes.

@@ -167,7 +167,7 @@ def extra_rounds(base, jobs, shuttle_best, shuttle_median):
     if http:
         rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in http]
         best, median = max(rates), statistics.median(rates)
-        print(f"Shuttle with --http, /metrics scraped every second: {best:.0f} jobs/s best, {median:.0f} median; "
+        print(f"Shuttle with --http, /metrics scraped 4 times a second: {best:.0f} jobs/s best, {median:.0f} median; "
               f"{best / shuttle_best:.1%} of the plain round's best, {median / shuttle_median:.1%} of its median "
               f"(target ≥95%: {'ok' if median / shuttle_median >= 0.95 else 'MISSED'}); scrapes per round "
               + ", ".join(r["scrapes"] for r in http))
