@@ -116,9 +116,7 @@ let package = Package(
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "OperationsTests", dependencies: [
-            "ShuttleOperations", "ShuttleMetrics", "LaravelQueue", "LaravelQueueTesting", "PHPFormats", "Redis", "TestSupport",
-            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "Logging", package: "swift-log"),
+            "ShuttleOperations", "ShuttleMetrics", "PHPFormats", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",

@@ -12,6 +12,7 @@
 #   BENCH_JOBS=N (20000)  BENCH_CONCURRENCY=C (64)  BENCH_ROUNDS=R (3)
 #   BENCH_TIMEOUT=S (per worker run, default max(120, N/100))
 #   BENCH_KEEP=1 keeps the temp dir (logs, raw stats) and prints its path.
+#   BENCH_SIDES="http limit mixed router" (all): the rounds run besides php and shuttle.
 # Needs the release binary (.build/release/shuttle): `make bench` builds it first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -284,7 +285,7 @@ measure_router() {
 }
 
 for round in $(seq 1 "$rounds"); do
-  for side in php shuttle http limit mixed router; do
+  for side in php shuttle ${BENCH_SIDES:-http limit mixed router}; do
     case "$side" in
       php|shuttle) measure "$side" "$round" ;;
       *) "measure_$side" "$round" ;;

@@ -3,8 +3,11 @@ import LaravelQueue
 import Synchronization
 
 /// Job metrics through swift-metrics, as middleware around the job lifecycle (the runtime knows nothing of
-/// them): outcomes by queue and class, the handler's runtime by class, and the activity health reads.
-/// Labels are the queue name and the job's display name only — never payload data.
+/// them): outcomes by queue and class, the runtime by class, and the last pop health reads. Labels are the
+/// queue name and the job's display name only — never payload data.
+///
+/// Only lifecycle events, no `handle` wrapper: that would add an async frame to every job. The runtime is
+/// Horizon's: from the reservation to the attempt's outcome (deleted, released or failed).
 public struct MetricsMiddleware: JobMiddleware {
     public enum Name {
         public static let processed = "shuttle_jobs_processed_total"
@@ -19,63 +22,81 @@ public struct MetricsMiddleware: JobMiddleware {
     }
 
     public let activity: WorkerActivity
+    private let series = MetricSeries()
     private let counters = MetricHandles<Counter>()
-    private let timers = MetricHandles<Timer>()
 
     public init(activity: WorkerActivity) { self.activity = activity }
-
-    /// Every attempt's handler time, whether it returned or threw.
-    public func handle(_ context: JobContext, next: @Sendable (JobContext) async throws -> Void) async throws {
-        activity.started()
-        let started = ContinuousClock.now
-        defer {
-            activity.finished()
-            let elapsed = ContinuousClock.now - started
-            let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-            timers.handle(Name.runtime, ("class", context.job.name)) { Timer(label: $0, dimensions: $1) }
-                .recordNanoseconds(nanoseconds)
-        }
-        try await next(context)
-    }
 
     public func jobEvent(_ event: JobEvent) async {
         switch event {
         case .reserved:
             activity.popped()
         case .processed:
-            return  // the runtime is taken in `handle`, for failed attempts too
+            return
         case .deleted(let job):
-            count(Name.processed, job)
+            ended(job) { $0.processed }
         case .failed(let job, _):
-            count(Name.failed, job)
+            ended(job) { $0.failed }
         case .released(let job, _):
-            count(Name.released, job)
+            ended(job) { $0.released }
         case .handedBack(let job, _):
             activity.popped()
-            count(Name.handedBack, job)
+            series.of(job).handedBack.increment()
         case .routed(let queue, _, let payloads):
             activity.popped()
-            counter(Name.routed, ("queue", queue)).increment(by: payloads.count)
+            counters.handle(Name.routed, ("queue", queue)) { Counter(label: $0, dimensions: $1) }.increment(by: payloads.count)
         case .migrated(let queue, let payloads):
-            counter(Name.migrated, ("queue", queue)).increment(by: payloads.count)
+            counters.handle(Name.migrated, ("queue", queue)) { Counter(label: $0, dimensions: $1) }.increment(by: payloads.count)
         case .rejected(let queue, _, _):
-            counter(Name.rejected, ("queue", queue)).increment()
+            counters.handle(Name.rejected, ("queue", queue)) { Counter(label: $0, dimensions: $1) }.increment()
         case .renewed(let job, let stillReserved):
-            counter(Name.renewals, ("queue", job.queue), ("outcome", stillReserved ? "renewed" : "lost")).increment()
+            counters.handle(Name.renewals, ("queue", job.queue), ("outcome", stillReserved ? "renewed" : "lost")) {
+                Counter(label: $0, dimensions: $1)
+            }.increment()
         }
     }
 
-    private func count(_ name: String, _ job: RedisJob) {
-        counter(name, ("queue", job.queue), ("class", job.name)).increment()
+    private func ended(_ job: RedisJob, _ outcome: (MetricSeries.Job) -> Counter) {
+        let s = series.of(job)
+        outcome(s).increment()
+        let elapsed = ContinuousClock.now - job.reservedAt
+        s.runtime.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// A job class's series on one queue, made once: one lookup per event, no allocation.
+final class MetricSeries: Sendable {
+    struct Job: Sendable {
+        let processed, failed, released, handedBack: Counter
+        let runtime: Timer
     }
 
-    private func counter(_ name: String, _ first: (String, String), _ second: (String, String)? = nil) -> Counter {
-        counters.handle(name, first, second) { Counter(label: $0, dimensions: $1) }
+    private struct Key: Hashable {
+        let queue: String
+        let name: String
+    }
+    private let jobs = Mutex<[Key: Job]>([:])
+
+    func of(_ job: RedisJob) -> Job {
+        let key = Key(queue: job.queue, name: job.name)
+        return jobs.withLock { jobs in
+            if let series = jobs[key] { return series }
+            let dimensions = [("queue", key.queue), ("class", key.name)]
+            let name = MetricsMiddleware.Name.self
+            let series = Job(
+                processed: Counter(label: name.processed, dimensions: dimensions),
+                failed: Counter(label: name.failed, dimensions: dimensions),
+                released: Counter(label: name.released, dimensions: dimensions),
+                handedBack: Counter(label: name.handedBack, dimensions: dimensions),
+                runtime: Timer(label: name.runtime, dimensions: [("class", key.name)]))
+            jobs[key] = series
+            return series
+        }
     }
 }
 
 /// swift-metrics handles by label and (at most two) label values, made once: the factory's lookup (a lock and
-/// a registry walk) happens once per series, and a job's lookup allocates nothing.
+/// a registry walk) happens once per series, and a lookup allocates nothing.
 final class MetricHandles<Handle: Sendable>: Sendable {
     private struct Key: Hashable {
         let label: String

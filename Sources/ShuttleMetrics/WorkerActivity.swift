@@ -5,18 +5,21 @@ import Darwin
 #endif
 import Synchronization
 
-/// What the worker is doing right now, as the metrics middleware sees it: jobs in their handlers, and when a
-/// pop last brought something. Shared with the health checks, which read it from the HTTP server's thread.
+/// What the worker is doing right now: when a pop last brought something (the metrics middleware records it)
+/// and its jobs in flight (read from the worker). Shared with the health checks, read on the HTTP server's thread.
 public final class WorkerActivity: Sendable {
     /// `--concurrency`: the slots there are.
     public let concurrency: Int
-    private let inFlight = Atomic<Int>(0)
+    private let inFlight = Mutex<(@Sendable () -> Int)?>(nil)
     /// Unix seconds (as a bit pattern) of the last pop that took a job, handed one back or routed some; 0 = never.
     private let lastPop = Atomic<UInt64>(0)
 
     public init(concurrency: Int) { self.concurrency = max(1, concurrency) }
 
-    public var jobsInFlight: Int { inFlight.load(ordering: .relaxed) }
+    public var jobsInFlight: Int { inFlight.withLock { $0 }?() ?? 0 }
+
+    /// Where the count of jobs in flight comes from (the worker's own slots).
+    public func countInFlight(_ count: @escaping @Sendable () -> Int) { inFlight.withLock { $0 = count } }
     public var freeSlots: Int { max(0, concurrency - jobsInFlight) }
 
     /// Unix time of the last successful pop, nil before the first.
@@ -24,9 +27,6 @@ public final class WorkerActivity: Sendable {
         let bits = lastPop.load(ordering: .relaxed)
         return bits == 0 ? nil : Double(bitPattern: bits)
     }
-
-    func started() { inFlight.add(1, ordering: .relaxed) }
-    func finished() { inFlight.subtract(1, ordering: .relaxed) }
 
     @discardableResult
     func popped() -> Double {

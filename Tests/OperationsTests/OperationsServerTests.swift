@@ -1,4 +1,3 @@
-import CoreMetrics
 import ShuttleMetrics
 import ShuttleOperations
 import TestSupport

@@ -171,8 +171,10 @@ def extra_rounds(base, jobs, shuttle_best, shuttle_median):
               f"{best / shuttle_best:.1%} of the plain round's best, {median / shuttle_median:.1%} of its median "
               f"(target ≥95%: {'ok' if median / shuttle_median >= 0.95 else 'MISSED'}); scrapes per round "
               + ", ".join(r["scrapes"] for r in http))
-        if any((r["exit"], r["ready"], r["reserved"], r["processed"]) != ("0", "0", "0", str(jobs)) for r in http):
-            problems.append("http")
+        for i, r in enumerate(http, 1):
+            if (r["exit"], r["ready"], r["reserved"], r["processed"]) != ("0", "0", "0", str(jobs)):
+                print(f"http round {i}: exit {r['exit']}, processed {r['processed']}/{jobs}, left ready {r['ready']} reserved {r['reserved']}")
+                problems.append("http")
     router = rounds_of(base, "router")
     if router:
         rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in router]

@@ -63,6 +63,8 @@ public final class Worker: Sendable {
     public var isPaused: Bool { control.withLock { $0.paused } }
     /// Stopping: no new job, the ones in flight finishing.
     public var isDraining: Bool { control.withLock { $0.stopReason != nil } }
+    /// Jobs running now (of `options.concurrency` slots).
+    public var jobsInFlight: Int { jobs.count }
 
     // MARK: The loop
 
