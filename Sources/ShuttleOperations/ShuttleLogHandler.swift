@@ -101,8 +101,17 @@ public struct ShuttleLogHandler: LogHandler {
     public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { writeStandardError($0.baseAddress, $0.count) }
             if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
         }
     }
+}
+
+/// write(2) on stderr; a free function, as the handler's own `write` property would shadow the C call.
+private func writeStandardError(_ pointer: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(STDERR_FILENO, pointer, count)
+    #else
+    Darwin.write(STDERR_FILENO, pointer, count)
+    #endif
 }
