@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: all deps build debug run test bench services stop-services clean
+.PHONY: all deps build debug run test bench callgrind services stop-services clean
 
 all: build
 
@@ -28,6 +28,11 @@ test: deps
 bench: build
 	@scripts/bench.sh
 	@scripts/bench-monzo.sh
+	@scripts/bench-apple-health.sh
+
+# Instructions per no-op job, worker and Redis, under callgrind: repeatable where wall-clock is not.
+callgrind: build
+	@CALLGRIND_REDIS=1 scripts/bench/callgrind.sh
 
 services:
 	@scripts/services.sh start

@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
+        // libcurl, with typed wrappers for its variadic setopt/getinfo, which Swift cannot call.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the
         //    one of each that the Redis client (EVALSHA names) and the PHP formats share.
@@ -48,13 +50,15 @@ let package = Package(
         .target(name: "Database", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
         // PHP-exact formats that know nothing of queues: json_encode's JSON, TZif zones, .env, casts, hashes.
         .target(name: "PHPFormats", dependencies: ["PHPSerialization", "Digests", "CXXHash"], swiftSettings: strict),
+        // An HTTP(S) client through libcurl: transfers on dedicated threads, kept-alive connections, TLS always verified.
+        .target(name: "HTTP", dependencies: ["CCurl"], swiftSettings: strict),
 
         // 3. The queue core: payloads, queue operations, the worker, failed jobs, caches, encrypter, dispatch,
         //    and the integration seam.
         .target(
             name: "LaravelQueue",
             dependencies: [
-                "Redis", "PHPSerialization", "Database", "PHPFormats", "Digests", "COpenSSL",
+                "Redis", "PHPSerialization", "Database", "HTTP", "PHPFormats", "Digests", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -67,6 +71,9 @@ let package = Package(
         // Horizon's per-job records as HorizonMiddleware; its push side as a DispatchHook.
         .target(name: "LaravelHorizon", dependencies: ["LaravelQueue", "PHPFormats", "Redis",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // Laravel's scheduler for every-minute jobs, its mutexes in the app's cache as PHP's `schedule:run` writes them.
+        .target(name: "LaravelScheduling", dependencies: ["LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Digests",
+                                                          .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // For handler authors: InMemoryQueue, its cache and failed-job store, JobContext builders.
         .target(name: "LaravelQueueTesting", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -92,13 +99,19 @@ let package = Package(
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "AppleHealth", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Digests",
+                                                    .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+
+        // CheckIntegrationUpdates: above the services, whose fetch-job routes it is handed.
+        .target(name: "SparkSchedule", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization",
+                                                      .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
         // 7. The CLI, which composes the integrations in one place.
         .executableTarget(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "Database", "Digests", "ShuttleMetrics", "ShuttleOperations",
+                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests", "ShuttleMetrics", "ShuttleOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,14 +120,26 @@ let package = Package(
 
         // Test-only helpers: where the test services are, how to run PHP, where fixtures live.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // A fresh Spark database on either backend and the rows read back in `expected-rows.json`'s shape.
+        .target(name: "SparkTestSupport", dependencies: ["Spark", "Database", "PHPFormats", "TestSupport"],
+                path: "Tests/SparkTestSupport", swiftSettings: strict),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PHPSerializationTests", dependencies: ["PHPSerialization", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets, swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LaravelQueueTests", dependencies: allQueueTargets + ["HTTP"], swiftSettings: strict),
         .testTarget(name: "InteropTests", dependencies: allQueueTargets, swiftSettings: strict),
-        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                       "PHPFormats", "PHPSerialization", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SchedulingTests", dependencies: ["LaravelScheduling", "SparkSchedule", "LaravelQueue", "LaravelBus", "ShuttleRuntime",
+                                                            "PHPFormats", "PHPSerialization", "Redis", "Database", "TestSupport",
+                                                            .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                       "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
+                                                             "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",
+                                                             .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "OperationsTests", dependencies: [
             "ShuttleOperations", "ShuttleMetrics", "PHPFormats", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

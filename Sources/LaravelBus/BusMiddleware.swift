@@ -26,9 +26,11 @@ public struct BusMiddleware: JobMiddleware {
         await duties(context)?.jobFailed(context, handler: context.handler)
     }
 
+    /// No `jobEvent`: the worker need not send it the per-job steps.
+    public var hearsRoutineJobEvents: Bool { false }
+
     private func duties(_ context: JobContext) -> CallQueuedHandler? {
         guard let environment = context.environment else { return nil }
-        return CallQueuedHandler(queue: environment.queue, registry: environment.registry,
-                                 services: environment.services, bus: bus)
+        return CallQueuedHandler(environment: environment, bus: bus)
     }
 }

@@ -21,14 +21,16 @@ public struct PHPUnserializer {
         /// Deepest nesting of arrays/objects (the top-level value's contents are depth 1). The reader recurses
         /// once per level, so this also bounds its stack use: keep it in the hundreds, not millions.
         public var maxDepth: Int
-        /// Longest input accepted, in bytes.
+        /// Longest input accepted, in bytes. Default: Redis's own limit on one string (`proto-max-bulk-len`),
+        /// so any job Redis can hold reads (a 50 MB Apple Health export serializes to ~72 MB).
         public var maxLength: Int
-        /// Most values (slots) in one input, counting every nested value.
+        /// Most values (slots) in one input, counting every nested value. Default: room for a daily health
+        /// export (570,000 points are ~3.4 M values) with a margin, while still bounding memory.
         public var maxElements: Int
         /// Accept and ignore bytes after the top-level value, as PHP 8.2 does.
         public var allowsTrailingBytes: Bool
 
-        public init(maxDepth: Int = 128, maxLength: Int = 64 << 20, maxElements: Int = 1_000_000,
+        public init(maxDepth: Int = 128, maxLength: Int = 512 << 20, maxElements: Int = 16_000_000,
                     allowsTrailingBytes: Bool = false) {
             self.maxDepth = maxDepth
             self.maxLength = maxLength

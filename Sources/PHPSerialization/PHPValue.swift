@@ -175,6 +175,13 @@ public struct PHPProperty: Hashable, Sendable {
         }
     }
 
+    /// The public properties every queued job serializes (`InteractsWithQueue`, `Queueable`, `Batchable`,
+    /// `SerializesModels`' identifiers): their Strings are reused rather than built for each job.
+    static let knownNames = NameTable([
+        "job", "connection", "queue", "chainConnection", "chainQueue", "chainCatchCallbacks", "delay",
+        "afterCommit", "middleware", "chained", "batchId", "class", "id", "relations", "collectionClass",
+    ])
+
     /// Splits a serialized property name into name and visibility.
     public static func demangle(_ bytes: [UInt8]) -> (name: String, visibility: PHPVisibility) {
         demangle(bytes[...])
@@ -183,7 +190,7 @@ public struct PHPProperty: Hashable, Sendable {
     /// The same for a slice of the serialized input, so the unserializer need not copy each name out first.
     static func demangle(_ bytes: ArraySlice<UInt8>) -> (name: String, visibility: PHPVisibility) {
         guard bytes.first == 0, let second = bytes.dropFirst().firstIndex(of: 0) else {
-            return (String(decoding: bytes, as: UTF8.self), .public)
+            return (knownNames.name(bytes) ?? String(decoding: bytes, as: UTF8.self), .public)
         }
         let scope = bytes[(bytes.startIndex + 1)..<second]
         let name = String(decoding: bytes[(second + 1)...], as: UTF8.self)
@@ -202,7 +209,8 @@ public struct PHPObject: Hashable, Sendable {
 
     /// The first property with this name, whatever its visibility (PHP readers match by name).
     public subscript(name: String) -> PHPValue? {
-        get { properties.first { $0.name == name }?.value }
+        // Lengths first: most properties differ in length, and String's == goes the slow way for unequal ones.
+        get { properties.first { $0.name.utf8.count == name.utf8.count && $0.name == name }?.value }
         set {
             if let i = properties.firstIndex(where: { $0.name == name }) {
                 if let newValue { properties[i].value = newValue } else { properties.remove(at: i) }

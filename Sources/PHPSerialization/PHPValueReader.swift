@@ -13,6 +13,8 @@ struct PHPValueReader {
     init(bytes: [UInt8], limits: PHPUnserializer.Limits) {
         self.bytes = bytes
         self.limits = limits
+        // A job's command has a couple of dozen values: room for them without regrowing from one.
+        slotHoldsObject.reserveCapacity(32)
     }
 
     // MARK: Values
@@ -131,7 +133,7 @@ struct PHPValueReader {
         for _ in 0..<count {
             let nameOffset = position
             let mangled = try readPropertyName()
-            let duplicate = seen != nil ? !seen!.insert(mangled).inserted : names.contains(mangled)
+            let duplicate = seen != nil ? !seen!.insert(mangled).inserted : names.contains { Self.same($0, mangled) }
             guard !duplicate else { throw Failure(offset: nameOffset, reason: .duplicateKey) }
             if seen == nil { names.append(mangled) }
             let (name, visibility) = PHPProperty.demangle(mangled)
@@ -139,6 +141,13 @@ struct PHPValueReader {
         }
         try expect("}")
         return properties
+    }
+
+    /// Byte equality of two names, by length first and then memory compare: the duplicate scan compares every
+    /// pair of a small object's names, and the generic slice `==` went element by element.
+    private static func same(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.elementsEqual(y) } }
     }
 
     /// `<count>:{`, refusing counts that cannot be real before anything is allocated for them.

@@ -6,7 +6,7 @@ import Logging
 /// At start each integration registers its handlers in turn, into one registry the worker runs from; a job
 /// class claimed twice, or an integration that throws, stops Shuttle with one line. At exit, once the worker
 /// has finished its jobs in flight: integrations shut down in reverse, then the database pools they leased
-/// close (each waiting for its leases), then the app's own connections.
+/// close (each waiting for its leases), then the shared HTTP client, then the app's own connections.
 public final class IntegrationHost: Sendable {
     /// Every integration's handlers: what the worker runs.
     public let registry: JobRegistry
@@ -49,11 +49,12 @@ public final class IntegrationHost: Sendable {
         let environment = application.configuration.environment
         let size = try Self.poolSize(poolSize, environment: environment, concurrency: concurrency)
         let resources = IntegrationResources(environment: environment, appRoot: appRoot, poolSize: size, workerName: workerName,
-                                             redis: application.redis, logger: application.logger)
+                                             redis: application.redis, dispatcher: application.dispatcher,
+                                             laravelVersion: application.configuration.version, logger: application.logger)
         try await self.init(integrations, resources: resources, application: application)
     }
 
-    /// Integrations in reverse order, then the database pools, then the app's connections.
+    /// Integrations in reverse order, then the database pools, the HTTP client, then the app's connections.
     public func shutdown() async {
         await Self.shutdown(integrations, resources: resources)
         await application?.close()
@@ -65,6 +66,7 @@ public final class IntegrationHost: Sendable {
             resources.logger.debug("integration shut down", metadata: ["integration": "\(integration.name)"])
         }
         await resources.closeDatabases()
+        await resources.closeHTTP()
     }
 
     /// `--db-pool`, else `SHUTTLE_DB_POOL`, else the worker's concurrency; at least 1.

@@ -77,7 +77,9 @@ public struct QueueApplication: Sendable {
             let store = DatabaseCacheStore(connection: connection, table: c.cache.databaseTable, prefix: c.cache.prefix)
             if embeddedDatabase { try await store.createTableIfMissing() }
             cache = store
-            locks = DatabaseLockProvider(connection: connection, prefix: c.cache.prefix)
+            let lockProvider = DatabaseLockProvider(connection: connection, prefix: c.cache.prefix)
+            if embeddedDatabase { try await lockProvider.createTableIfMissing() }
+            locks = lockProvider
         case "file":
             // Shared with PHP only on this host, through the app's storage directory.
             let directory = c.cache.fileCacheDirectory(appRoot: appRoot)

@@ -5,7 +5,7 @@ import LaravelQueue
 import Spark
 
 /// `shuttle migrate`: on an empty database (SQLite or PostgreSQL) creates Spark's tables and the queue's
-/// (`failed_jobs`, `cache`, `job_batches`); on one that has Spark's tables, checks every column Shuttle reads
+/// (`failed_jobs`, `cache`, `cache_locks`, `job_batches`); on one that has Spark's tables, checks every column Shuttle reads
 /// or writes and names the first missing or incompatible one. It never alters an existing table.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,13 +39,14 @@ struct MigrateCommand: AsyncParsableCommand {
                 try await SparkSchema.create(on: connection)
                 try await DatabaseUuidFailedJobProvider(connection: connection, table: config.failedJobs.table).createTableIfMissing()
                 try await DatabaseCacheStore(connection: connection, table: config.cache.databaseTable).createTableIfMissing()
+                try await DatabaseLockProvider(connection: connection).createTableIfMissing()
                 try await DatabaseBatchRepository(connection: connection).createTableIfMissing()
                 // Tables the app already had under Spark's names (its own `users`, say) are left as they are.
                 let outcome = try await SparkSchemaCheck.check(connection)
                 if case .incompatible(let problem) = outcome {
                     throw CommandFailure("the database cannot hold Spark's rows: \(problem)")
                 }
-                logger.info("created Spark's tables and failed_jobs, cache, job_batches",
+                logger.info("created Spark's tables and failed_jobs, cache, cache_locks, job_batches",
                             metadata: ["tables": "\(SparkSchema.tables.joined(separator: ", "))"])
             }
         } catch let failure as CommandFailure {

@@ -15,6 +15,7 @@ struct Shuttle: AsyncParsableCommand {
         subcommands: [
             WorkCommand.self, DispatchCommand.self, StatusCommand.self, InspectCommand.self, FailedCommand.self, RetryCommand.self,
             ForgetCommand.self, FlushCommand.self, ClearCommand.self, AboutCommand.self, MigrateCommand.self, BenchFloorCommand.self,
+            ScheduleCommand.self, DemoSeedCommand.self,
         ]
     )
 }

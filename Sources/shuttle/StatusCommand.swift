@@ -11,9 +11,10 @@ import PHPFormats
 import ShuttleRuntime
 import ShuttleProbe
 
-/// `shuttle status`: per queue, ready / delayed / reserved and the oldest ready job's wait; failed count.
+/// `shuttle status`: per queue, ready / delayed / reserved and the oldest ready job's wait; failed count; and, when
+/// the app's database holds Spark's tables, per integration its last runs and the rows written under it.
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the sizes of the queues and the failed-job count.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the sizes of the queues, the failed-job count and, for Spark, each integration's last runs and rows.")
 
     @OptionGroup var app: AppOptions
     @Argument(help: "The queue connection.") var connection: String?
@@ -42,6 +43,9 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if let failer = application.failer {
             print("failed jobs: \(try await failer.count())")
+        }
+        for line in await IntegrationStatus.lines(environment: application.configuration.environment, appRoot: app.appRoot) {
+            print(line)
         }
     }
 

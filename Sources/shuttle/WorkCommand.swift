@@ -44,6 +44,8 @@ struct WorkCommand: AsyncParsableCommand {
     var dbPool: Int?
     @Option(help: "Serve /metrics (Prometheus), /health and /ready on HOST:PORT (or PORT, on 127.0.0.1), e.g. 127.0.0.1:9100. Off by default.")
     var http: String?
+    @Flag(help: "Also push CheckIntegrationUpdates every minute, as `shuttle schedule` does.") var schedule = false
+    @Flag(help: "With --schedule: run the current minute at start too, not only from the next minute boundary.") var scheduleNow = false
 
     func run() async throws {
         let application: QueueApplication
@@ -106,7 +108,21 @@ struct WorkCommand: AsyncParsableCommand {
         }
         let signals = SignalHandler(worker: worker)
         signals.install()
+        var scheduler: Task<Void, Never>? = nil
+        if schedule {
+            do {
+                let made = try SparkScheduler.make(application)
+                let runNow = scheduleNow
+                scheduler = Task { await made.run(runCurrentMinute: runNow) }
+                application.logger.info("schedule started: CheckIntegrationUpdates every minute")
+            } catch {
+                await host.shutdown()
+                throw CommandFailure("\(error)")
+            }
+        }
         let outcome = await worker.run()
+        scheduler?.cancel()
+        await scheduler?.value
         if outcome == .stuckJob {
             // As PHP's worker kills itself: the stuck job may hold a pooled session, so waiting for it could be forever.
             application.logger.notice("integrations are not shut down: a timed-out job would not stop")

@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import HTTP
 import LaravelQueue
 import Logging
 import Redis
@@ -86,6 +87,28 @@ final class IntegrationHostTests: XCTestCase {
         XCTAssertEqual(pool.status.open, 0)
         XCTAssertThrowsError(try resources.database("pgsql"), "a pool made after shutdown would never be closed") { error in
             XCTAssertEqual((error as? DatabaseError)?.kind, .closed)
+        }
+    }
+
+    func testTheHTTPClientIsSharedConfiguredFromTheEnvironmentAndShutDownWithTheHost() async throws {
+        let resources = try resources(["SHUTTLE_HTTP_TIMEOUT": "5", "SSL_CERT_FILE": "/tls/ca.pem"], poolSize: 12)
+        let host = try await IntegrationHost([Recording("A", log: EventLog())], resources: resources)
+        let client = resources.http()
+        XCTAssertTrue(client === resources.http(), "one client for every integration")
+        XCTAssertEqual(client.configuration.timeout, .seconds(5))
+        XCTAssertEqual(client.configuration.caFile, "/tls/ca.pem")
+        XCTAssertEqual(client.configuration.maxConnections, 12, "as many requests at once as the pool has sessions")
+        XCTAssertEqual(try self.resources(["SHUTTLE_HTTP_MAX_CONNECTIONS": "3"], poolSize: 12).http().configuration.maxConnections, 3)
+
+        await host.shutdown()
+
+        for shutDown in [client, resources.http()] {
+            do {
+                _ = try await shutDown.send(HTTPRequest(url: "https://127.0.0.1:1/"))
+                XCTFail("the HTTP client still sends after shutdown")
+            } catch let error as HTTPClientError {
+                XCTAssertEqual(error.kind, .closed)
+            }
         }
     }
 

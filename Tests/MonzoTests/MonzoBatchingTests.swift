@@ -5,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Batched writes: a job of 100 transactions costs a fixed handful of statements (PHP sends hundreds), and

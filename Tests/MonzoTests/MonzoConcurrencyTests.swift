@@ -5,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Many jobs in flight at once, each on its own pooled session, all paying the same merchant: `objects`

@@ -1,5 +1,6 @@
 import Database
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// The fixture inputs replayed in `expected-rows.json`'s order and clock write exactly its rows (uuids and

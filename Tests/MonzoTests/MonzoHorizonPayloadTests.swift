@@ -3,6 +3,7 @@ import LaravelQueue
 import Logging
 import Monzo
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

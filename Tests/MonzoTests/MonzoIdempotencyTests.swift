@@ -2,6 +2,7 @@ import Database
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Spec §12, as intended: the same jobs run again, or a later fetch overlapping the last, write no

@@ -5,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import TestSupport
 
 /// Runs the Monzo jobs as the worker would: each from a real payload (what PHP's `dispatch` pushes for

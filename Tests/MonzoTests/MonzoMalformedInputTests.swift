@@ -5,6 +5,7 @@ import Monzo
 import PHPFormats
 import PHPSerialization
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// Malformed input: what the spec says (a pot without `id` or a balance without `_account` fails the job,

@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

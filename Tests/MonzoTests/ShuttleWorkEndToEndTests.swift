@@ -3,6 +3,7 @@ import Foundation
 import LaravelQueue
 import PHPFormats
 import Spark
+import SparkTestSupport
 import TestSupport
 import XCTest
 

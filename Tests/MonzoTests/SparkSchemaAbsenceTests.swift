@@ -1,5 +1,6 @@
 import Database
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// An app with tables of its own under Spark's names but none of Spark's data tables is not a Spark database.

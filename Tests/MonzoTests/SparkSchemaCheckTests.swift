@@ -3,6 +3,7 @@ import LaravelQueue
 import Logging
 import Monzo
 import Spark
+import SparkTestSupport
 import XCTest
 
 /// The start-up check: a database without Spark's tables leaves the Monzo jobs to PHP, one with them gets

@@ -30,13 +30,17 @@ enum UniqueHandlers {
 /// PHP closures cannot run here: chain `catch` callbacks and batch `then`/`catch`/`finally`/`progress`
 /// callbacks are skipped, and the log says so.
 struct CallQueuedHandler: Sendable {
-    let queue: any QueueDriver
-    let registry: JobRegistry
-    let services: WorkerServices
+    /// The worker's environment by reference: this is built twice per job, and copying the services (their
+    /// existentials and logger) and the registry cost a retain each.
+    let environment: JobEnvironment
     let bus: BusServices
 
-    var logger: Logger { services.logger }
-    private var version: LaravelVersion { services.laravelVersion }
+    var queue: any QueueDriver { environment.queue }
+    var registry: JobRegistry { environment.registry }
+    var services: WorkerServices { environment.services }
+
+    var logger: Logger { environment.services.logger }
+    private var version: LaravelVersion { environment.services.laravelVersion }
 
     /// A once-only release of a `ShouldBeUniqueUntilProcessing` lock; nil for other jobs.
     func untilProcessingLock(_ context: JobContext, handler: any JobHandler) -> UniqueUntilProcessingLock? {

@@ -52,6 +52,16 @@ public struct DatabaseLockProvider: LockProvider {
         try await connection.execute("delete from \(t) where \"key\" = ?", [.text(prefix + name)])
     }
 
+    /// Creates the table as Laravel 11+'s `cache` migration does, when absent (embedded SQLite, tests).
+    public func createTableIfMissing() async throws {
+        let (key, integer) = connection.dialect == .postgres ? ("varchar(255)", "integer") : ("varchar", "integer")
+        try await connection.execute(
+            "create table if not exists \(t) (\"key\" \(key) not null, \"owner\" \(key) not null, "
+                + "\"expiration\" \(integer) not null, primary key (\"key\"))")
+        try await connection.execute(
+            "create index if not exists \(connection.dialect.quote(identifier: "\(table)_expiration_index")) on \(t) (\"expiration\")")
+    }
+
     public func owner(of name: String) async throws -> String? {
         try await connection.first("select \"owner\" from \(t) where \"key\" = ?", [.text(prefix + name)])?["owner"]?.string
     }

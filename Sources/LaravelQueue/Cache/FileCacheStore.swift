@@ -15,7 +15,7 @@ import PHPFormats
 /// followed by `serialize($value)`. Reads take a shared `flock`, writes an exclusive one, as Laravel's
 /// `Filesystem` does. An expired file reads as missing and is deleted. `put` follows the cache
 /// Repository (a TTL ≤ 0 forgets); the rest follows `Illuminate\Cache\FileStore` (identical in 8 – 12).
-public final class FileCacheStore: CacheStore {
+public final class FileCacheStore: AddingCacheStore {
     /// `storage_path('framework/cache/data')`, the skeleton's `cache.stores.file.path`.
     public let directory: String
     private let now: @Sendable () -> Date
@@ -58,6 +58,22 @@ public final class FileCacheStore: CacheStore {
     public func put(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool {
         guard seconds > 0 else { return try await forget(key) }
         return try await run { try self.write(key, value, seconds: seconds) }
+    }
+
+    /// `Cache::add` on the file store: stored when absent or expired. Checked and written under one exclusive
+    /// lock of a sibling `.add` file, so two processes of this host (PHP's `FileStore::add` excepted) do not
+    /// both add.
+    @discardableResult
+    public func add(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool {
+        guard seconds > 0 else { return false }
+        return try await run {
+            let path = self.path(for: key)
+            try LockedFile.makeDirectories(String(path[..<path.lastIndex(of: "/")!]))
+            return try LockedFile.withExclusiveLock(path + ".add") {
+                if try self.payload(key) != nil { return false }
+                return try self.write(key, value, seconds: seconds)
+            }
+        }
     }
 
     @discardableResult

@@ -66,6 +66,16 @@ enum LockedFile {
         throw Failure(operation: "unlink", path: path, code: errno)
     }
 
+    /// Runs `body` holding an exclusive `flock` on `path` (created when missing): a mutex between processes.
+    static func withExclusiveLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        if fd < 0 { throw Failure(operation: "open", path: path, code: errno) }
+        defer { close(fd) }
+        try lock(fd, LOCK_EX, path)
+        defer { _ = flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     /// `mkdir -p` with mode 0777 less the umask, as `makeDirectory($dir, 0777, true, true)` does.
     static func makeDirectories(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""

@@ -6,7 +6,7 @@ import PHPFormats
 ///
 /// Full key = client prefix (applied by the connection, like phpredis) + cache prefix + key; the cache
 /// prefix carries its own `:` in Laravel 8–10. Numbers are stored bare, everything else PHP-serialized.
-public struct RedisCacheStore: CacheStore {
+public struct RedisCacheStore: AddingCacheStore {
     let redis: RedisConnection
     /// `cache.prefix`, with the version's separator already appended (`laravel_cache:` in v8–v10).
     public let prefix: String
@@ -30,6 +30,17 @@ public struct RedisCacheStore: CacheStore {
     public func forever(_ key: String, _ value: PHPValue) async throws -> Bool {
         try await redis.send(RedisCommand("SET", [.key(prefix + key), .value(Self.encode(value))])) == .simpleString("OK")
     }
+
+    /// `RedisStore::add`: Laravel's own Lua script (SETEX only when the key does not exist).
+    @discardableResult
+    public func add(_ key: String, _ value: PHPValue, seconds: Int) async throws -> Bool {
+        let reply = try await redis.evaluate(Self.addScript, keys: [prefix + key],
+                                             arguments: [Self.encode(value), Array(String(max(1, seconds)).utf8)])
+        if case .error(let message) = reply { throw RedisError.server(message) }
+        return reply != .null && reply.int != 0
+    }
+
+    static let addScript = RedisScript("return redis.call('exists',KEYS[1])<1 and redis.call('setex',KEYS[1],ARGV[2],ARGV[1])")
 
     public func increment(_ key: String, by amount: Int) async throws -> Int? {
         try await redis.send(RedisCommand("INCRBY", [.key(prefix + key), .value(String(amount))])).int

@@ -9,15 +9,12 @@ public struct LoggingMiddleware: JobMiddleware {
 
     public init(logger: Logger) { self.logger = logger }
 
+    /// The per-job steps are logged at debug level only: below it they are not sent here at all.
+    public var hearsRoutineJobEvents: Bool { logger.logLevel <= .debug }
+
     public func jobEvent(_ event: JobEvent) async {
         // Metadata is built eagerly: skip the per-job debug events entirely unless they will be printed.
-        let debug = logger.logLevel <= .debug
-        switch event {
-        case .reserved, .processed, .deleted:
-            guard debug else { return }
-        default:
-            break
-        }
+        if event.isRoutine, !hearsRoutineJobEvents { return }
         switch event {
         case .reserved(let job):
             logger.debug("processing", metadata: meta(job))

@@ -58,19 +58,41 @@ enum QueueScripts {
     /// lower-cased and without a leading `\`, as `JobRegistry` keys it; nil when it has none. The second
     /// result is true when the element is not a JSON object at all.
     ///
-    /// Fast path without decoding: when the element holds exactly one `"commandName":"` key (preceded by `{` or
-    /// `,`, so it is a key and not text inside a string, where every quote is escaped) whose value has only
-    /// `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes in its own
-    /// order and writes `\/`). Anything else is decoded with cjson.
+    /// Fast path without decoding: when the element holds exactly one `commandName":"`, as a `"commandName":"` key
+    /// (preceded by `{` or `,`, so it is a key and not text inside a string, where every quote is escaped) whose
+    /// value has only `\\` and `\/` escapes, that value is the class, whatever the key order (cjson re-encodes
+    /// in its own order and writes `\/`). Anything else is decoded with cjson.
     static let classOf = #"""
+        -- ARGV[4..]: the classes, normalized; wantedRaw: each as json_encode writes it, when it can match.
+        local wanted, wantedRaw = {}, {}
+        for i = 4, #ARGV do
+          wanted[ARGV[i]] = true
+          if string.sub(ARGV[i], 1, 1) ~= '\\' then wantedRaw[(string.gsub(ARGV[i], '\\', '\\\\'))] = ARGV[i] end
+        end
+        -- The class of a decoded element, as `classOf` reads it.
+        local function classOfDecoded(decoded)
+          local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
+          if type(name) ~= 'string' then name = decoded['job'] end
+          if type(name) ~= 'string' then return nil end
+          if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
+          return string.lower(name)
+        end
         local function classOf(job)
-          local key = '"commandName":"'
-          local s, e = string.find(job, key, 1, true)
-          if s and s > 1 and not string.find(job, key, e + 1, true) then
+          -- Searched without its opening quote: string.find tries every position holding the pattern's first
+          -- byte, and a payload has far fewer `c`s than quotes. `commandName":"` cannot occur inside a JSON string
+          -- (its quotes would be escaped), so every occurrence is a key; the first must be `"commandName":"`.
+          local key = 'commandName":"'
+          local c, e = string.find(job, key, 1, true)
+          local s = c and c - 1
+          if s and s > 1 and string.sub(job, s, s) == '"' and not string.find(job, key, e + 1, true) then
             local before = string.sub(job, s - 1, s - 1)
             local close = string.find(job, '"', e + 1, true)
             if close and (before == '{' or before == ',') then
               local raw = string.sub(job, e + 1, close - 1)
+              -- One of the wanted classes as json_encode writes it (every `\` as `\\`, nothing else escaped):
+              -- no unescaping needed.
+              local hit = wantedRaw[string.lower(raw)]
+              if hit then return hit, false end
               local plain = true
               local name = string.gsub(raw, '\\(.)', function(c)
                 if c == '\\' or c == '/' then return c end
@@ -85,29 +107,26 @@ enum QueueScripts {
           end
           local ok, decoded = pcall(cjson.decode, job)
           if not ok or type(decoded) ~= 'table' then return nil, true end
-          local name = type(decoded['data']) == 'table' and decoded['data']['commandName'] or nil
-          if type(name) ~= 'string' then name = decoded['job'] end
-          if type(name) ~= 'string' then return nil, false end
-          if string.sub(name, 1, 1) == '\\' then name = string.sub(name, 2) end
-          return string.lower(name), false
+          return classOfDecoded(decoded), false
         end
-        -- Laravel's pop: attempts + 1 through cjson; nil when its pop would lose the element.
-        local function reservedCopy(job)
-          local ok, decoded = pcall(cjson.decode, job)
-          if ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil then
+        -- Laravel's pop on an element cjson decoded: attempts + 1, re-encoded; nil when its pop would lose it.
+        local function reservedCopyOf(decoded)
+          if tonumber(decoded['attempts']) ~= nil then
             decoded['attempts'] = decoded['attempts'] + 1
-            local encoded
-            ok, encoded = pcall(cjson.encode, decoded)
+            local ok, encoded = pcall(cjson.encode, decoded)
             if ok then return encoded end
           end
+          return nil
+        end
+        local function reservedCopy(job)
+          local ok, decoded = pcall(cjson.decode, job)
+          if ok and type(decoded) == 'table' then return reservedCopyOf(decoded) end
           return nil
         end
         local function reservable(job)
           local ok, decoded = pcall(cjson.decode, job)
           return ok and type(decoded) == 'table' and tonumber(decoded['attempts']) ~= nil
         end
-        local wanted = {}
-        for i = 4, #ARGV do wanted[ARGV[i]] = true end
 
         """#
 
@@ -125,8 +144,39 @@ enum QueueScripts {
         local n = tonumber(ARGV[2])
         local window = tonumber(ARGV[3])
         local taken, scanned, pos = 0, 0, 0
-        -- Read the window in chunks the size of what is still wanted: when Shuttle's jobs lead the list, this
-        -- reads no more than a plain pop would.
+        -- While the head holds Shuttle's jobs, each is LPOPped as Laravel's pop does: no LRANGE copy of the
+        -- window first (that copy was a tenth of Redis's work per job). The first element that is PHP's goes
+        -- straight back to the head (LPUSH; the script is atomic, so nobody sees it gone).
+        -- An element taken off the head is decoded once: its class and its reserved copy both come from that.
+        while taken < n and scanned < window and pos == 0 do
+          local job = redis.call('lpop', KEYS[1])
+          if not job then break end
+          scanned = scanned + 1
+          local ok, decoded = pcall(cjson.decode, job)
+          local class, notJSON = nil, not ok or type(decoded) ~= 'table'
+          if not notJSON then class = classOfDecoded(decoded) end
+          local reserved = nil
+          if wanted[class] then reserved = reservedCopyOf(decoded) end
+          if reserved then
+            redis.call('zadd', KEYS[2], ARGV[1], reserved)
+            redis.call('lpop', KEYS[3])
+            out[#out + 1] = job
+            out[#out + 1] = reserved
+            out[#out + 1] = 0
+            taken = taken + 1
+          elseif notJSON or wanted[class] then
+            redis.call('rpush', KEYS[4], job)
+            redis.call('lpop', KEYS[3])
+            out[#out + 1] = job
+            out[#out + 1] = false
+            out[#out + 1] = 1
+          else
+            redis.call('lpush', KEYS[1], job)
+            pos = 1
+          end
+        end
+        -- Past a PHP job: read the rest of the window in chunks the size of what is still wanted, and take
+        -- Shuttle's out from between PHP's (LREM), leaving PHP's where they are.
         while taken < n and scanned < window do
           local chunk = math.min(n - taken, window - scanned)
           local items = redis.call('lrange', KEYS[1], pos, pos + chunk - 1)

@@ -10,7 +10,10 @@ import PHPFormats
 /// It keeps both byte strings the pop script returned: `rawBody` (the list element as it was, what
 /// `failed_jobs.payload` records) and `reserved` (the cjson re-encoding with attempts + 1, the only bytes
 /// that can delete or release it — never rebuilt, spec §2.8).
-public struct RedisJob: Sendable {
+///
+/// A class, not a struct: a job passes through the worker, its context, the watchdog and the delete batch,
+/// and each copy of a struct retained its six buffers where a reference retains one object.
+public final class RedisJob: Sendable {
     public let connectionName: String
     /// The plain queue name (`default`), not the key.
     public let queue: String
@@ -40,6 +43,9 @@ public struct RedisJob: Sendable {
 
     /// The PHP class Shuttle dispatches on: `data.commandName` for object jobs, else the `Class@method` handler.
     public var className: String { payload.commandName ?? payload.job ?? "" }
+
+    /// `className` as the payload's bytes, without building a String.
+    package var classNameBytes: [UInt8] { payload.data?["commandName"]?.stringBytes ?? payload["job"]?.stringBytes ?? [] }
 }
 
 /// What a pop can hand back besides jobs: an element Laravel's pop script would have lost.

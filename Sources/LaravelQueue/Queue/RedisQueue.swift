@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Redis
 import PHPFormats
+import Synchronization
 
 /// Laravel's `Illuminate\Queue\RedisQueue`: the queue operations, with the same effect on Redis as PHP's,
 /// on the same keys (the client applies the prefix) in the same database.
@@ -53,8 +54,20 @@ public final class RedisQueue: QueueDriver {
     }
 
     public func keys(_ queue: String?) -> QueueKeys {
-        QueueKeys(queue: queue ?? defaultQueue, clusterHashTag: clusterHashTags)
+        let name = queue ?? defaultQueue
+        if let cached = keyCache.withLock({ $0[name] }) { return cached }
+        let keys = QueueKeys(queue: name, clusterHashTag: clusterHashTags)
+        keyCache.withLock { cache in
+            if cache.count >= Self.keyCacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[name] = keys
+        }
+        return keys
     }
+
+    /// The keys of the queues in use, by name: every pop and every finished job's ZREM needs them, and building
+    /// them is four String allocations. Bounded, as any name a caller passes lands here.
+    private let keyCache = Mutex<[String: QueueKeys]>([:])
+    private static let keyCacheLimit = 64
 
     public var now: Int { clock() }
 

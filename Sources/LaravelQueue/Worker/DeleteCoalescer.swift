@@ -7,7 +7,7 @@ import PHPFormats
 final class DeleteCoalescer: Sendable {
     private struct Pending {
         let job: RedisJob
-        let continuation: CheckedContinuation<Void, any Error>
+        let continuation: UnsafeContinuation<Void, any Error>
     }
 
     private let queue: any QueueDriver
@@ -16,7 +16,9 @@ final class DeleteCoalescer: Sendable {
     init(queue: any QueueDriver) { self.queue = queue }
 
     func delete(_ job: RedisJob) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        // Unsafe, not checked: `flush` resumes each pending delete exactly once, and the checked wrapper was an
+        // allocation per finished job.
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             let startFlusher = state.withLock { s -> Bool in
                 s.pending.append(Pending(job: job, continuation: continuation))
                 if s.flushing { return false }

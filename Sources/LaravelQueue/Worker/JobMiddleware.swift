@@ -11,6 +11,10 @@ public protocol JobMiddleware: Sendable {
     func jobFailed(_ context: JobContext) async
     /// Told of every lifecycle step after it reached Redis.
     func jobEvent(_ event: JobEvent) async
+    /// Whether `jobEvent` wants the steps every job goes through (`reserved`, `processed`, `deleted`); the
+    /// others always arrive. Read once per worker: when no middleware wants them, a job does not build them
+    /// (three async calls per middleware per job otherwise). Default true.
+    var hearsRoutineJobEvents: Bool { get }
 }
 
 extension JobMiddleware {
@@ -20,6 +24,7 @@ extension JobMiddleware {
     public func jobSucceeded(_ context: JobContext) async throws {}
     public func jobFailed(_ context: JobContext) async {}
     public func jobEvent(_ event: JobEvent) async {}
+    public var hearsRoutineJobEvents: Bool { true }
 }
 
 /// The lifecycle steps a middleware hears about, with the bytes that reached Redis.
@@ -42,4 +47,12 @@ public enum JobEvent: Sendable {
     /// A long-running job's reservation was pushed forward; `stillReserved` false: it was gone (another worker
     /// may run the job).
     case renewed(RedisJob, stillReserved: Bool)
+
+    /// The steps every job goes through; see `JobMiddleware.hearsRoutineJobEvents`.
+    public var isRoutine: Bool {
+        switch self {
+        case .reserved, .processed, .deleted: return true
+        default: return false
+        }
+    }
 }

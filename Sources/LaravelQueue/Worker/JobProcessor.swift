@@ -19,7 +19,10 @@ public enum JobOutcome: Sendable, Equatable {
 
 /// The lifecycle of one reserved job, with Laravel's semantics (spec §6.2–§6.6): the max-attempts pre-check,
 /// the handler under a timeout, then delete, release with backoff, or fail.
-struct JobProcessor: Sendable {
+///
+/// A class: every job's task and timeout closure captures it, and copying a struct of this many fields
+/// retained each of them.
+final class JobProcessor: Sendable {
     let queue: any QueueDriver
     let registry: JobRegistry
     let services: WorkerServices
@@ -31,6 +34,8 @@ struct JobProcessor: Sendable {
     /// Built once per worker and shared by every job's context: one reference to retain, not a copy of the
     /// services (their existentials and logger) per job.
     let environment: JobEnvironment
+    /// The middleware that hear `JobEvent.isRoutine` steps, in order; read once, as most hear none of them.
+    let routineListeners: [any JobMiddleware]
 
     init(queue: any QueueDriver, registry: JobRegistry, services: WorkerServices, tries: Int, backoff: String,
          timeout: Int, deletes: DeleteCoalescer) {
@@ -42,6 +47,7 @@ struct JobProcessor: Sendable {
         self.timeout = timeout
         self.deletes = deletes
         self.environment = JobEnvironment(queue: queue, registry: registry, services: services)
+        self.routineListeners = services.middleware.filter(\.hearsRoutineJobEvents)
     }
 
     var logger: Logger { services.logger }
@@ -50,7 +56,7 @@ struct JobProcessor: Sendable {
     ///   - handler: the job class's handler, as the worker found it (jobs without one were handed back).
     ///   - watch: the worker's watchdog entry for this job: the timeout is armed on it.
     func process(_ job: RedisJob, handler: any JobHandler, watch: JobWatch = JobWatch()) async -> JobOutcome {
-        await emit(.reserved(job))
+        await emitRoutine(.reserved(job))
         let policy = JobRetryPolicy(payload: job.payload, workerTries: tries, workerBackoff: backoff, version: services.laravelVersion)
         let now = queue.now
         if policy.alreadyExceeded(attempts: job.attempts, now: now) {
@@ -64,7 +70,7 @@ struct JobProcessor: Sendable {
 
         let command: PHPObject?
         do {
-            command = try CommandDecoding.command(of: job.payload, encrypter: services.encrypter)
+            command = handler.decodesCommand ? try CommandDecoding.command(of: job.payload, encrypter: services.encrypter) : nil
         } catch {
             let context = makeContext(job, command: nil, handler: handler)
             await fail(job, context: context, handler: handler,
@@ -75,7 +81,7 @@ struct JobProcessor: Sendable {
         let jobTimeout = job.payload.timeout ?? timeout
         let started = ContinuousClock.now
         watch.arm(seconds: jobTimeout) {
-            _ = await handleTimeout(job: job, context: context, handler: handler, policy: policy)
+            _ = await self.handleTimeout(job: job, context: context, handler: handler, policy: policy)
         }
         let result: Result<Void, any Error>
         do {
@@ -92,7 +98,7 @@ struct JobProcessor: Sendable {
         }
         switch result {
         case .success:
-            await emit(.processed(job, runtime: seconds(since: started)))
+            await emitRoutine(.processed(job, runtime: seconds(since: started)))
             return await finishSuccessfully(job, context: context, handler: handler, policy: policy)
         case .failure(let error):
             return await handleException(error, job: job, context: context, handler: handler, policy: policy)
@@ -187,7 +193,7 @@ struct JobProcessor: Sendable {
     func delete(_ job: RedisJob) async -> JobOutcome {
         do {
             try await deletes.delete(job)
-            await emit(.deleted(job))
+            await emitRoutine(.deleted(job))
         } catch {
             logger.error("could not delete a finished job; it will run again after retry_after", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }
@@ -237,6 +243,13 @@ struct JobProcessor: Sendable {
 
     func emit(_ event: JobEvent) async {
         for m in services.middleware { await m.jobEvent(event) }
+    }
+
+    /// `emit` for the steps every job goes through, built only when some middleware hears them.
+    private func emitRoutine(_ event: @autoclosure () -> JobEvent) async {
+        guard !routineListeners.isEmpty else { return }
+        let event = event()
+        for m in routineListeners { await m.jobEvent(event) }
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -2,6 +2,16 @@ import PHPFormats
 /// The PHP job classes Shuttle runs natively. Anything not registered goes back to PHP untouched.
 public struct JobRegistry: Sendable {
     private var entries: [String: Entry] = [:]
+    /// The handlers by their class's UTF-8 bytes exactly as registered (no leading `\`): what nearly every
+    /// payload carries, so the worker finds a job's handler without building a lower-cased String per job.
+    private var byExactBytes: [ClassBytes: any JobHandler] = [:]
+
+    /// Hashes its bytes in one call: `[UInt8]`'s own hashing feeds the hasher a byte at a time.
+    private struct ClassBytes: Hashable, Sendable {
+        let bytes: [UInt8]
+        static func == (a: ClassBytes, b: ClassBytes) -> Bool { a.bytes == b.bytes }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 
     /// A handler and who registered it, so a second registration of its class can name both.
     private struct Entry: Sendable {
@@ -26,12 +36,20 @@ public struct JobRegistry: Sendable {
         if let existing = entries[key] {
             throw DuplicateJobRegistration(phpClass: phpClass, first: existing.registrant, second: who)
         }
-        entries[key] = Entry(handler: handler, registrant: who,
-                             spelling: phpClass.hasPrefix("\\") ? String(phpClass.dropFirst()) : phpClass)
+        let spelling = phpClass.hasPrefix("\\") ? String(phpClass.dropFirst()) : phpClass
+        entries[key] = Entry(handler: handler, registrant: who, spelling: spelling)
+        byExactBytes[ClassBytes(bytes: Array(spelling.utf8))] = handler
     }
 
     public func handler(for phpClass: String) -> (any JobHandler)? {
         entries[Self.normalize(phpClass)]?.handler
+    }
+
+    /// `handler(for:)` for a class name as the payload's UTF-8 bytes: the exact spelling is looked up first,
+    /// any other (case, leading `\`) is normalized as `handler(for:)` does.
+    package func handler(forClassBytes bytes: [UInt8]) -> (any JobHandler)? {
+        if let handler = byExactBytes[ClassBytes(bytes: bytes)] { return handler }
+        return handler(for: String(decoding: bytes, as: UTF8.self))
     }
 
     /// The classes as registered, for listing.

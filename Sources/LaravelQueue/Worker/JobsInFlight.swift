@@ -46,7 +46,10 @@ final class JobsInFlight: Sendable {
             s.jobs[s.nextID] = Job(job: job, watch: watch, renewedAt: job.reservedAt)
             return s.nextID
         }
-        let task = Task(executorPreference: globalConcurrentExecutor) {
+        // Detached, not `Task(executorPreference: globalConcurrentExecutor)`: a task with a preference record
+        // takes the task's status lock at every executor hop (dozens per job); one without runs on the global
+        // pool all the same (unstructured tasks do not inherit the loop's connection-thread preference).
+        let task = Task.detached {
             _ = await processor.process(job, handler: handler, watch: watch)
             self.finished(id)
         }

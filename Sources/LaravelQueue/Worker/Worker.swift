@@ -174,7 +174,7 @@ public final class Worker: Sendable {
     private func start(_ popped: [RedisJob], processor: JobProcessor) async -> (ran: Int, handedBack: Int) {
         var ran = 0, handedBack = 0
         for job in popped {
-            if let handler = registry.handler(for: job.className) {
+            if let handler = registry.handler(forClassBytes: job.classNameBytes) {
                 jobs.start(job, handler: handler, processor: processor)
                 ran += 1
             } else {

@@ -25,7 +25,8 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     /// Reading takes the last duplicate (as PHP's and cjson's decoders do); writing replaces it in place,
     /// or appends a new key at the end, like assigning to a PHP array.
     public subscript(key: String) -> JSONValue? {
-        get { members.last { $0.key == key }?.value }
+        // Lengths first: most members differ in length, and String's == goes the slow way for unequal ones.
+        get { members.last { $0.key.utf8.count == key.utf8.count && $0.key == key }?.value }
         set {
             if let i = members.lastIndex(where: { $0.key == key }) {
                 if let newValue { members[i].value = newValue } else { members.removeAll { $0.key == key } }

@@ -70,8 +70,9 @@ public struct JSONParser {
         var object = JSONObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
-        // A job payload's top level has a dozen members: room for them at once, not five regrowths.
-        if depth == 1 { object.members.reserveCapacity(16) }
+        // A job payload's top level has a dozen members: room for them at once, not five regrowths; nested
+        // objects (`data`) have a few.
+        object.members.reserveCapacity(depth == 1 ? 16 : 4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -101,6 +102,14 @@ public struct JSONParser {
         return String(decoding: try parseString(), as: UTF8.self)
     }
 
+    /// The member names of Laravel's and Horizon's job payloads (spec §4.2, §8.2): their Strings are reused
+    /// rather than built for every job parsed.
+    private static let knownKeys = NameTable([
+        "uuid", "displayName", "job", "maxTries", "maxExceptions", "failOnTimeout", "backoff", "timeout",
+        "retryUntil", "timeoutAt", "data", "commandName", "command", "batchId", "id", "attempts", "delay",
+        "createdAt", "deleteWhenMissingModels", "type", "tags", "silenced", "pushedAt", "retry_of",
+    ])
+
     /// From just after the opening quote: the name and the index after the closing quote, or nil when the name
     /// has an escape, a control byte or non-ASCII (or is unterminated).
     private static func plainKey(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> (String, Int)? {
@@ -108,7 +117,8 @@ public struct JSONParser {
         while i < buffer.count {
             let b = buffer[i]
             if b == UInt8(ascii: "\"") {
-                return (String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self), i + 1)
+                let name = UnsafeBufferPointer(rebasing: buffer[start..<i])
+                return (knownKeys.name(name) ?? String(decoding: name, as: UTF8.self), i + 1)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
             i += 1

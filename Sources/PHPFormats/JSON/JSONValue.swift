@@ -3,7 +3,10 @@ import PHPSerialization
 ///
 /// Strings are UTF-8 bytes, not `String`: a value built from PHP data (e.g. a serialized command) may hold
 /// invalid UTF-8, which PHP's `json_encode` refuses, and `JSONWriter` must refuse it the same way.
-public indirect enum JSONValue: Hashable, Sendable {
+///
+/// Not `indirect`: arrays and objects already hold their elements in heap storage, and boxing every value
+/// cost a payload parse one allocation per member.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(JSONNumber)

@@ -1,7 +1,8 @@
 import PHPFormats
 
 /// An upsert of `events` keyed by (`integration_id`, `source_id`); actor and target are objects of the
-/// same job, named by key. `actor_metadata`, `target_metadata` and `embeddings` are never written here.
+/// same job, named by key. `embeddings` is never written here; `actor_metadata` and `target_metadata` only by
+/// jobs whose PHP original sets them (BaseProcessingJob's `createEvents` writes `[]`), on insert.
 public struct SparkEvent: Sendable, Hashable {
     public var key: EventKey
     public var time: String
@@ -15,9 +16,13 @@ public struct SparkEvent: Sendable, Hashable {
     public var valueMultiplier: Int64
     public var valueUnit: String?
     public var eventMetadata: JSONValue
+    /// nil: NULL (Monzo's `updateOrCreate` never sets them).
+    public var actorMetadata: JSONValue?
+    public var targetMetadata: JSONValue?
 
     public init(key: EventKey, time: String, actor: ObjectKey, target: ObjectKey, service: String, domain: String,
-                action: String, value: Int64?, valueMultiplier: Int64 = 1, valueUnit: String?, eventMetadata: JSONValue) {
+                action: String, value: Int64?, valueMultiplier: Int64 = 1, valueUnit: String?, eventMetadata: JSONValue,
+                actorMetadata: JSONValue? = nil, targetMetadata: JSONValue? = nil) {
         self.key = key
         self.time = time
         self.actor = actor
@@ -29,5 +34,7 @@ public struct SparkEvent: Sendable, Hashable {
         self.valueMultiplier = valueMultiplier
         self.valueUnit = valueUnit
         self.eventMetadata = eventMetadata
+        self.actorMetadata = actorMetadata
+        self.targetMetadata = targetMetadata
     }
 }

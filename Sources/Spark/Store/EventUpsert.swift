@@ -4,6 +4,8 @@ public struct EventUpsert: Sendable {
     public var ids: [EventKey: String] = [:]
     public var times: [EventKey: String] = [:]
     public var skipped: [EventKey] = []
+    /// Ids of the events this call inserted: they can have no blocks yet, so `upsertBlocks` need not look.
+    public var created: Set<String> = []
 
     public init() {}
 }

@@ -22,7 +22,8 @@ public enum SparkSchemaCheck {
     /// Table → column → kind: exactly the columns the store's statements name.
     static let columns: [(table: String, columns: [(String, Kind)])] = [
         ("users", [("id", .id), ("name", .text), ("email", .text)]),
-        ("integration_groups", [("id", .id), ("user_id", .id), ("service", .text), ("account_id", .text), ("deleted_at", .time)]),
+        ("integration_groups", [("id", .id), ("user_id", .id), ("service", .text), ("account_id", .text), ("access_token", .text),
+                                ("deleted_at", .time)]),
         ("integrations", [("id", .id), ("user_id", .id), ("integration_group_id", .id), ("service", .text), ("name", .text),
                           ("instance_type", .text), ("account_id", .text), ("configuration", .json), ("last_triggered_at", .time),
                           ("last_successful_update_at", .time), ("created_at", .time), ("updated_at", .time), ("deleted_at", .time)]),
@@ -31,7 +32,8 @@ public enum SparkSchemaCheck {
                      ("deleted_at", .time)]),
         ("events", [("id", .id), ("source_id", .text), ("time", .time), ("integration_id", .id), ("actor_id", .id),
                     ("service", .text), ("domain", .text), ("action", .text), ("value", .integer), ("value_multiplier", .integer),
-                    ("value_unit", .text), ("event_metadata", .json), ("target_id", .id), ("created_at", .time),
+                    ("value_unit", .text), ("event_metadata", .json), ("target_id", .id), ("actor_metadata", .json),
+                    ("target_metadata", .json), ("created_at", .time),
                     ("updated_at", .time), ("deleted_at", .time)]),
         ("blocks", [("id", .id), ("event_id", .id), ("block_type", .text), ("time", .time), ("title", .text), ("metadata", .json),
                     ("url", .text), ("media_url", .text), ("value", .integer), ("value_multiplier", .integer),

@@ -17,7 +17,7 @@ extension SparkWriter {
         }
         guard !order.isEmpty else { return }
 
-        let eventIds = Array(Set(order.map(\.eventId))).sorted()
+        let eventIds = Array(Set(order.map(\.eventId)).subtracting(events.created)).sorted()
         var stored: [Key: StoredBlock] = [:]
         for start in stride(from: 0, to: eventIds.count, by: Self.chunk) {
             let slice = eventIds[start..<min(eventIds.count, start + Self.chunk)]
@@ -59,15 +59,12 @@ extension SparkWriter {
                                 .text(write.valueUnit), .text(now), .text(now)])
             }
         }
-        for start in stride(from: 0, to: inserts.count, by: Self.chunk) {
-            let slice = inserts[start..<min(inserts.count, start + Self.chunk)]
-            try await execute(
-                """
-                insert into blocks (id, event_id, block_type, time, title, metadata, url, media_url, value, value_multiplier,
-                  value_unit, created_at, updated_at) values \(Self.placeholders(rows: slice.count, columns: 13))
-                """,
-                slice.flatMap { $0 })
-        }
+        try await insertRows(
+            "blocks",
+            columns: [("id", "uuid"), ("event_id", "uuid"), ("block_type", "varchar"), ("time", "timestamptz"), ("title", "text"),
+                      ("metadata", "json"), ("url", "text"), ("media_url", "text"), ("value", "bigint"), ("value_multiplier", "integer"),
+                      ("value_unit", "text"), ("created_at", "timestamptz"), ("updated_at", "timestamptz")],
+            rows: inserts)
         if !updates.isEmpty {
             try await updateRows(
                 "blocks",

@@ -32,26 +32,22 @@ extension SparkWriter {
             inserts.append([.text(id), .text(key.sourceId), .text(write.time), .text(key.integrationId), .text(actor),
                             .text(write.service), .text(write.domain), .text(write.action), write.value.map(SQLValue.int) ?? .null,
                             .int(write.valueMultiplier), .text(write.valueUnit), try Self.json(write.eventMetadata),
-                            .text(target), .text(now), .text(now)])
+                            .text(target), try Self.json(write.actorMetadata), try Self.json(write.targetMetadata),
+                            .text(now), .text(now)])
         }
         var raced: [EventKey] = []
-        for start in stride(from: 0, to: inserts.count, by: Self.chunk) {
-            let slice = inserts[start..<min(inserts.count, start + Self.chunk)]
-            let rows = try await query(
-                """
-                insert into events (id, source_id, time, integration_id, actor_id, service, domain, action, value,
-                  value_multiplier, value_unit, event_metadata, target_id, created_at, updated_at)
-                values \(Self.placeholders(rows: slice.count, columns: 15))
-                on conflict (integration_id, source_id) do nothing returning id
-                """,
-                slice.flatMap { $0 })
-            let created = Set(rows.compactMap { $0["id"]?.string })
-            for (offset, row) in slice.enumerated() {
-                guard let id = row[0].string, !created.contains(id) else { continue }
-                let key = insertKeys[start + offset]
-                inserted[key] = nil
-                raced.append(key)
-            }
+        let returned = try await insertRows(
+            "events",
+            columns: [("id", "uuid"), ("source_id", "text"), ("time", "timestamptz"), ("integration_id", "uuid"), ("actor_id", "uuid"),
+                      ("service", "text"), ("domain", "text"), ("action", "text"), ("value", "bigint"), ("value_multiplier", "integer"),
+                      ("value_unit", "text"), ("event_metadata", "json"), ("target_id", "uuid"), ("actor_metadata", "json"),
+                      ("target_metadata", "json"), ("created_at", "timestamptz"), ("updated_at", "timestamptz")],
+            rows: inserts, suffix: "on conflict (integration_id, source_id) do nothing returning id")
+        let created = Set(returned.compactMap { $0["id"]?.string })
+        for (index, row) in inserts.enumerated() {
+            guard let id = row[0].string, !created.contains(id) else { continue }
+            inserted[insertKeys[index]] = nil
+            raced.append(insertKeys[index])
         }
         if !raced.isEmpty {
             // Another job inserted these between our SELECT and INSERT: now committed, update them as ours.
@@ -63,6 +59,7 @@ extension SparkWriter {
             guard let write = latest[key] else { continue }
             if let id = inserted[key] {
                 result.ids[key] = id
+                result.created.insert(id)
                 result.times[key] = write.time
                 continue
             }

@@ -1,40 +1,41 @@
 import Database
 import Foundation
 import PHPFormats
+import Spark
 import TestSupport
 
 /// The rows the jobs wrote, read back in the shape of `expected-rows.json`: objects named
 /// `concept/type/title`, JSON parsed (so compared as values, ints and floats kept apart), ids left out.
-struct SparkRows {
-    struct Event: Equatable, CustomStringConvertible {
-        var sourceId: String
-        var integration: String
-        var time: String
-        var fields: [String: String]
-        var eventMetadata: JSONValue
-        var actor: String
-        var target: String
-        var blocks: [Block]
-        var tags: Set<String>
-        var description: String { "\(sourceId) \(fields) \(eventMetadata) \(actor) → \(target) blocks \(blocks) tags \(tags.sorted())" }
+public struct SparkRows {
+    public struct Event: Equatable, CustomStringConvertible {
+        public var sourceId: String
+        public var integration: String
+        public var time: String
+        public var fields: [String: String]
+        public var eventMetadata: JSONValue
+        public var actor: String
+        public var target: String
+        public var blocks: [Block]
+        public var tags: Set<String>
+        public var description: String { "\(sourceId) \(fields) \(eventMetadata) \(actor) → \(target) blocks \(blocks) tags \(tags.sorted())" }
     }
 
-    struct Block: Equatable, Hashable, CustomStringConvertible {
-        var fields: [String: String]
-        var metadata: JSONValue
-        var description: String { "\(fields.sorted { $0.key < $1.key }) \(metadata)" }
+    public struct Block: Equatable, Hashable, CustomStringConvertible {
+        public var fields: [String: String]
+        public var metadata: JSONValue
+        public var description: String { "\(fields.sorted { $0.key < $1.key }) \(metadata)" }
     }
 
-    struct Object: Equatable, CustomStringConvertible {
-        var name: String
-        var fields: [String: String]
-        var metadata: JSONValue
-        var description: String { "\(name) \(fields.sorted { $0.key < $1.key }) \(metadata)" }
+    public struct Object: Equatable, CustomStringConvertible {
+        public var name: String
+        public var fields: [String: String]
+        public var metadata: JSONValue
+        public var description: String { "\(name) \(fields.sorted { $0.key < $1.key }) \(metadata)" }
     }
 
-    var events: [String: Event] = [:]
-    var objects: [String: Object] = [:]
-    var tagNames: [String] = []
+    public var events: [String: Event] = [:]
+    public var objects: [String: Object] = [:]
+    public var tagNames: [String] = []
 
     /// A nullable column as text, `null` for NULL (so expected and actual compare as strings).
     static func text(_ value: SQLValue?) -> String {
@@ -47,7 +48,7 @@ struct SparkRows {
         return try JSONParser.parse(text)
     }
 
-    static func read(_ db: SparkTestDatabase) async throws -> SparkRows {
+    public static func read(_ db: SparkTestDatabase) async throws -> SparkRows {
         var rows = SparkRows()
         let instance = Dictionary(uniqueKeysWithValues: db.integrations.map { ($0.value, $0.key) })
         let objectRows = try await db.rows(
@@ -97,18 +98,23 @@ struct SparkRows {
         return rows
     }
 
-    /// The same shape built from `expected-rows.json`.
-    static func expected() throws -> SparkRows {
-        let root = try JSONParser.parse(try TestEnvironment.fixture("monzo/expected-rows.json"))
-        let instance: [String: String] = [
-            "1ee00000-0000-4000-8000-0000000000a0": "accounts", "1ee00000-0000-4000-8000-0000000000t1": "transactions",
-            "1ee00000-0000-4000-8000-0000000000p1": "pots", "1ee00000-0000-4000-8000-0000000000b1": "balances",
-        ]
+    public static let monzoInstances: [String: String] = [
+        "1ee00000-0000-4000-8000-0000000000a0": "accounts", "1ee00000-0000-4000-8000-0000000000t1": "transactions",
+        "1ee00000-0000-4000-8000-0000000000p1": "pots", "1ee00000-0000-4000-8000-0000000000b1": "balances",
+    ]
+
+    /// The same shape built from an `expected-rows.json` (`fixture`, under `fixtures/`), whose placeholder
+    /// integration ids `instances` maps to instance types.
+    public static func expected(fixture: String = "monzo/expected-rows.json",
+                                instances instance: [String: String] = monzoInstances) throws -> SparkRows {
+        let root = try JSONParser.parse(try TestEnvironment.fixture(fixture))
         func text(_ value: JSONValue?) -> String {
             switch value {
             case nil, .null?: return "null"
             case .string?: return value?.stringValue ?? ""
             case .number(let n)?: return n.text
+            // A JSON column compared as the text PHP's json_encode writes (`[]` for actor_metadata).
+            case .array?, .object?: return value.flatMap { try? PHPJSON.encode($0) } ?? "?"
             default: return "?"
             }
         }

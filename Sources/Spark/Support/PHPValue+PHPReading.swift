@@ -1,34 +1,33 @@
 import PHPFormats
 import PHPSerialization
-import Spark
 
-/// Reading PHP arrays the way the app's code does: `$a['x'] ?? default`, `empty()`, `(int)`, `(string)`.
+/// Reading PHP arrays the way the app's code does (shared by Spark's integrations): `$a['x'] ?? default`, `empty()`, `(int)`, `(string)`.
 extension PHPValue {
     /// `$value['key']` with `??`: nil when this is not an array or the key is absent or null.
-    subscript(php key: String) -> PHPValue? {
+    package subscript(php key: String) -> PHPValue? {
         guard case .array(let array) = self, let value = array[key], value != .null else { return nil }
         return value
     }
 
     /// PHP's `empty()`: null, false, 0, 0.0, "", "0" and [] are empty.
-    var isEmptyInPHP: Bool { !isTruthy }
+    package var isEmptyInPHP: Bool { !isTruthy }
 
     /// `(int) $value`.
-    var phpInt: Int { PHPIntCast.int(self) }
+    package var phpInt: Int { PHPIntCast.int(self) }
 
     /// `(string) $value` for scalars.
-    var phpString: String { PHPStringCast.string(self) }
+    package var phpString: String { PHPStringCast.string(self) }
 
     /// The value as a JSON value for a JSON column, or null when PHP could not encode it.
-    var json: JSONValue { (try? PHPJSON.value(self)) ?? .null }
+    package var json: JSONValue { (try? PHPJSON.value(self)) ?? .null }
 }
 
 extension Optional where Wrapped == PHPValue {
     /// `empty($value)` for a value that may be missing.
-    var isEmptyInPHP: Bool { self?.isEmptyInPHP ?? true }
+    package var isEmptyInPHP: Bool { self?.isEmptyInPHP ?? true }
 
     /// Non-empty text, else nil (`!empty($x) ? (string) $x : null`).
-    var nonEmptyString: String? {
+    package var nonEmptyString: String? {
         guard let value = self, !value.isEmptyInPHP else { return nil }
         return value.phpString
     }
