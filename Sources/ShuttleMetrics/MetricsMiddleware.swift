@@ -6,8 +6,10 @@ import Synchronization
 /// them): outcomes by queue and class, the runtime by class, and the last pop health reads. Labels are the
 /// queue name and the job's display name only — never payload data.
 ///
-/// Only lifecycle events, no `handle` wrapper: that would add an async frame to every job. The runtime is
-/// Horizon's: from the reservation to the attempt's outcome (deleted, released or failed).
+/// Cheap on the hot path: no `handle` wrapper (an async frame per job) and none of the routine events
+/// (reserved, processed, deleted), which the worker then need not emit at all; a success is counted in
+/// `jobSucceeded`, which the worker calls anyway. The runtime is Horizon's: from the reservation to the attempt's
+/// outcome (succeeded, released or failed).
 public struct MetricsMiddleware: JobMiddleware {
     public enum Name {
         public static let processed = "shuttle_jobs_processed_total"
@@ -27,14 +29,16 @@ public struct MetricsMiddleware: JobMiddleware {
 
     public init(activity: WorkerActivity) { self.activity = activity }
 
+    public var hearsRoutineJobEvents: Bool { false }
+
+    public func jobSucceeded(_ context: JobContext) async throws {
+        ended(context.job) { $0.processed }
+    }
+
     public func jobEvent(_ event: JobEvent) async {
         switch event {
-        case .reserved:
-            activity.popped()
-        case .processed:
-            return
-        case .deleted(let job):
-            ended(job) { $0.processed }
+        case .reserved, .processed, .deleted:
+            return  // routine: not sent here (see above)
         case .failed(let job, _):
             ended(job) { $0.failed }
         case .released(let job, _):

@@ -5,8 +5,8 @@ import Darwin
 #endif
 import Synchronization
 
-/// What the worker is doing right now: when a pop last brought something (the metrics middleware records it)
-/// and its jobs in flight (read from the worker). Shared with the health checks, read on the HTTP server's thread.
+/// What the worker is doing right now: when a pop last brought something (seen in the worker's counts, and told
+/// by the metrics middleware of hand-backs and routing) and its jobs in flight (read from the worker). Shared with the health checks, read on the HTTP server's thread.
 public final class WorkerActivity: Sendable {
     /// `--concurrency`: the slots there are.
     public let concurrency: Int
@@ -20,6 +20,22 @@ public final class WorkerActivity: Sendable {
 
     /// Where the count of jobs in flight comes from (the worker's own slots).
     public func countInFlight(_ count: @escaping @Sendable () -> Int) { inFlight.withLock { $0 = count } }
+
+    private let finished = Mutex<(count: (@Sendable () -> Int)?, seen: Int)>((nil, 0))
+
+    /// Where the count of jobs finished comes from (the worker's own).
+    public func countFinished(_ count: @escaping @Sendable () -> Int) { finished.withLock { $0.count = count } }
+
+    /// Called by the health sampler and at scrape time: a job that finished or runs since the last look was
+    /// brought by a pop. Sampling this, rather than hearing every reservation, keeps the per-job path free.
+    public func observe() {
+        let changed = finished.withLock { f -> Bool in
+            let now = f.count?() ?? f.seen
+            defer { f.seen = now }
+            return now != f.seen
+        }
+        if changed || jobsInFlight > 0 { popped() }
+    }
     public var freeSlots: Int { max(0, concurrency - jobsInFlight) }
 
     /// Unix time of the last successful pop, nil before the first.

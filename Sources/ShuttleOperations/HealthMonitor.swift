@@ -92,6 +92,7 @@ public final class HealthMonitor: Sendable {
     }
 
     func sampleRedis() async {
+        activity.observe()
         let started = ContinuousClock.now
         do {
             _ = try await redis.send(.ping())
@@ -170,6 +171,7 @@ public final class HealthMonitor: Sendable {
         let now = ContinuousClock.now
         let (s, worker) = state.withLock { ($0, $0.worker) }
         let workerState = worker?() ?? WorkerState(paused: false, draining: false)
+        activity.observe()
         let redisUp = s.redis.up(now: now, staleAfter: staleAfter)
         let databaseUp = database == nil ? nil : s.database.up(now: now, staleAfter: staleAfter)
         gauges.redisUp.record(redisUp ? 1 : 0)

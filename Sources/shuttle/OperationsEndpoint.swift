@@ -32,6 +32,7 @@ struct OperationsEndpoint {
 
     func attach(_ worker: Worker) {
         middleware.activity.countInFlight { [weak worker] in worker?.jobsInFlight ?? 0 }
+        middleware.activity.countFinished { [weak worker] in worker?.jobsProcessed ?? 0 }
         monitor.attach { [weak worker] in
             HealthMonitor.WorkerState(paused: worker?.isPaused ?? false, draining: worker?.isDraining ?? true)
         }
