@@ -50,6 +50,22 @@ final class RedisQueueSelectiveTests: XCTestCase {
         XCTAssertEqual(tokens, 3, "one token per job taken, PHP's stay")
     }
 
+    /// A PHP job at the head is read, never popped and pushed back: inside the script that would be invisible to
+    /// other clients, but replicas, the AOF and MONITOR would see PHP's job move.
+    func testAPHPJobAtTheHeadIsNeverPoppedOrPushedBack() async throws {
+        let queue = scratch.queue()
+        let php = try payload(theirs, 1), ours = try payload(mine, 1)
+        try await fill("head", [php, ours, php])
+        _ = try await scratch.raw.send(RedisCommand("CONFIG", [.value("RESETSTAT")]))
+        let result = try await queue.popSelected(queue: "head", count: 10, classes: classes, window: 256)
+        XCTAssertEqual(result.jobs.map(\.rawBody), [ours])
+        let stats = try await scratch.raw.send(.info("commandstats")).string ?? ""
+        XCTAssertFalse(stats.contains("cmdstat_lpush:"), stats)
+        XCTAssertFalse(stats.contains("cmdstat_rpush:"), stats)
+        let left = try await scratch.list("queues:head")
+        XCTAssertEqual(left, [php, php])
+    }
+
     /// With only Shuttle's jobs, N selective takes leave Redis exactly as N of Laravel's pops (the plain `pop`,
     /// itself checked byte for byte against Laravel's in RedisQueuePopTests).
     func testEachTakeHasTheEffectsOfLaravelsPop() async throws {

@@ -144,12 +144,12 @@ enum QueueScripts {
         local n = tonumber(ARGV[2])
         local window = tonumber(ARGV[3])
         local taken, scanned, pos = 0, 0, 0
-        -- While the head holds Shuttle's jobs, each is LPOPped as Laravel's pop does: no LRANGE copy of the
-        -- window first (that copy was a tenth of Redis's work per job). The first element that is PHP's goes
-        -- straight back to the head (LPUSH; the script is atomic, so nobody sees it gone).
-        -- An element taken off the head is decoded once: its class and its reserved copy both come from that.
+        -- While the head holds Shuttle's jobs, each is read with LINDEX and LPOPped as Laravel's pop does: no
+        -- LRANGE copy of the window first (that copy was a tenth of Redis's work per job). A PHP job at the head
+        -- is only read, never popped and pushed back (replicas, the AOF and MONITOR see no move of PHP's jobs).
+        -- An element read at the head is decoded once: its class and its reserved copy both come from that.
         while taken < n and scanned < window and pos == 0 do
-          local job = redis.call('lpop', KEYS[1])
+          local job = redis.call('lindex', KEYS[1], 0)
           if not job then break end
           scanned = scanned + 1
           local ok, decoded = pcall(cjson.decode, job)
@@ -158,6 +158,7 @@ enum QueueScripts {
           local reserved = nil
           if wanted[class] then reserved = reservedCopyOf(decoded) end
           if reserved then
+            redis.call('lpop', KEYS[1])
             redis.call('zadd', KEYS[2], ARGV[1], reserved)
             redis.call('lpop', KEYS[3])
             out[#out + 1] = job
@@ -165,13 +166,13 @@ enum QueueScripts {
             out[#out + 1] = 0
             taken = taken + 1
           elseif notJSON or wanted[class] then
+            redis.call('lpop', KEYS[1])
             redis.call('rpush', KEYS[4], job)
             redis.call('lpop', KEYS[3])
             out[#out + 1] = job
             out[#out + 1] = false
             out[#out + 1] = 1
           else
-            redis.call('lpush', KEYS[1], job)
             pos = 1
           end
         end
