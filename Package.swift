@@ -24,6 +24,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Metrics API and its Prometheus text exporter; neither pulls in swift-nio (only swift-atomics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // 1. C libraries from Debian (-dev packages), linked directly: no pkg-config, so SwiftPM stays quiet.
@@ -79,6 +82,16 @@ let package = Package(
         .target(name: "ShuttleRuntime", dependencies: ["LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "Redis", "Database",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // Job metrics as JobMiddleware, and the counters integrations increment (swift-metrics' API only).
+        .target(name: "ShuttleMetrics", dependencies: ["LaravelQueue", .product(name: "CoreMetrics", package: "swift-metrics")],
+                swiftSettings: strict),
+        // `work --http`: /metrics (Prometheus), /health and /ready; log formats and Laravel's log levels.
+        .target(name: "ShuttleOperations", dependencies: [
+            "ShuttleMetrics", "LaravelQueue", "PHPFormats", "Redis", "Database",
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
         // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
         .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
         // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
@@ -98,7 +111,7 @@ let package = Package(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests",
+                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests", "ShuttleMetrics", "ShuttleOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,6 +141,9 @@ let package = Package(
                                                              "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",
                                                              .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
+        .testTarget(name: "OperationsTests", dependencies: [
+            "ShuttleOperations", "ShuttleMetrics", "PHPFormats", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
