@@ -97,7 +97,7 @@ let package = Package(
         // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
         .target(name: "Spark", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database", "HTTP",
+        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database", "HTTP", "ShuttleMetrics",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "AppleHealth", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Digests",
                                                     .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -135,7 +135,7 @@ let package = Package(
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                        "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport", "HTTP", "Redis",
-                                                       .product(name: "Logging", package: "swift-log")],
+                                                       "ShuttleMetrics", "ShuttleOperations", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                              "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",

@@ -1,6 +1,7 @@
 import HTTP
 import Logging
 import PHPFormats
+import ShuttleMetrics
 import Spark
 import Synchronization
 
@@ -120,8 +121,10 @@ final class MonzoClient: Sendable {
         do {
             response = try await transport.send(request)
         } catch let error as HTTPClientError {
+            IntegrationMetrics.apiCall(integration: "Monzo", status: nil)
             throw MonzoAPIError.transport(endpoint: endpoint, reason: "\(error.kind)")
         }
+        IntegrationMetrics.apiCall(integration: "Monzo", status: response.status)
         logger.debug("Monzo API call", metadata: [
             "endpoint": "\(endpoint)", "status": "\(response.status)", "bytes": "\(response.body.count)",
             "seconds": "\(start.duration(to: .now))",
@@ -164,39 +167,54 @@ final class MonzoClient: Sendable {
                 logger.info("Monzo token already refreshed by another job", metadata: ["group": "\(groupId)"])
                 return stored
             }
-            guard let refreshToken = stored.refreshToken, !refreshToken.isEmpty else {
-                throw MonzoAPIError.refreshFailed(status: nil, reason: "the integration group has no refresh token")
-            }
-            let form = Self.formBody([("grant_type", "refresh_token"), ("client_id", clientId), ("client_secret", clientSecret),
-                                      ("refresh_token", refreshToken)])
-            let request = HTTPRequest(method: .post, url: settings.apiBase + "/oauth2/token",
-                                      headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]),
-                                      body: Array(form.utf8))
-            let response: HTTPResponse
             do {
-                response = try await transport.send(request)
-            } catch let error as HTTPClientError {
-                throw MonzoAPIError.transport(endpoint: "/oauth2/token", reason: "\(error.kind)")
+                let tokens = try await Self.spend(stored, clientId: clientId, clientSecret: clientSecret, now: now,
+                                                  settings: settings, transport: transport)
+                try await writer.storeOAuthTokens(tokens, group: groupId)
+                IntegrationMetrics.tokenRefresh(integration: "Monzo", succeeded: true)
+                logger.info("Monzo token refreshed", metadata: ["group": "\(groupId)", "expiry": "\(tokens.expiry.map { SparkTime.text(unix: $0) } ?? "none")"])
+                return tokens
+            } catch {
+                IntegrationMetrics.tokenRefresh(integration: "Monzo", succeeded: false)
+                throw error
             }
-            switch response.status {
-            case 200..<300: break
-            case 429, 500...: try Self.check(response, endpoint: "/oauth2/token")
-            default:
-                let code = (try? JSONParser.parse(response.body))?["code"]?.stringValue
-                throw MonzoAPIError.refreshFailed(status: response.status, reason: code.map { String($0.prefix(100)) } ?? "refused")
-            }
-            guard let body = try? JSONParser.parse(response.body), let access = body["access_token"]?.stringValue, !access.isEmpty else {
-                throw MonzoAPIError.unexpectedBody(endpoint: "/oauth2/token", status: response.status, reason: "no \"access_token\"")
-            }
-            let expiresIn = body["expires_in"]?.numberValue?.integerValue
-            let tokens = OAuthTokens(accessToken: access, refreshToken: body["refresh_token"]?.stringValue ?? refreshToken,
-                                     expiry: expiresIn.map { now + Int64($0) })
-            try await writer.storeOAuthTokens(tokens, group: groupId)
-            logger.info("Monzo token refreshed", metadata: ["group": "\(groupId)", "expiry": "\(tokens.expiry.map { SparkTime.text(unix: $0) } ?? "none")"])
-            return tokens
         }
         tokens.withLock { $0 = fresh }
         return fresh
+    }
+
+    /// The refresh grant itself: the stored refresh token spent for a new pair (its expiry from `expires_in`).
+    private static func spend(_ stored: OAuthTokens, clientId: String, clientSecret: String, now: Int64,
+                              settings: MonzoAPISettings, transport: any HTTPTransport) async throws -> OAuthTokens {
+        guard let refreshToken = stored.refreshToken, !refreshToken.isEmpty else {
+            throw MonzoAPIError.refreshFailed(status: nil, reason: "the integration group has no refresh token")
+        }
+        let form = Self.formBody([("grant_type", "refresh_token"), ("client_id", clientId), ("client_secret", clientSecret),
+                                  ("refresh_token", refreshToken)])
+        let request = HTTPRequest(method: .post, url: settings.apiBase + "/oauth2/token",
+                                  headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]),
+                                  body: Array(form.utf8))
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch let error as HTTPClientError {
+            IntegrationMetrics.apiCall(integration: "Monzo", status: nil)
+            throw MonzoAPIError.transport(endpoint: "/oauth2/token", reason: "\(error.kind)")
+        }
+        IntegrationMetrics.apiCall(integration: "Monzo", status: response.status)
+        switch response.status {
+        case 200..<300: break
+        case 429, 500...: try Self.check(response, endpoint: "/oauth2/token")
+        default:
+            let code = (try? JSONParser.parse(response.body))?["code"]?.stringValue
+            throw MonzoAPIError.refreshFailed(status: response.status, reason: code.map { String($0.prefix(100)) } ?? "refused")
+        }
+        guard let body = try? JSONParser.parse(response.body), let access = body["access_token"]?.stringValue, !access.isEmpty else {
+            throw MonzoAPIError.unexpectedBody(endpoint: "/oauth2/token", status: response.status, reason: "no \"access_token\"")
+        }
+        let expiresIn = body["expires_in"]?.numberValue?.integerValue
+        return OAuthTokens(accessToken: access, refreshToken: body["refresh_token"]?.stringValue ?? refreshToken,
+                           expiry: expiresIn.map { now + Int64($0) })
     }
 
     // MARK: Encoding as PHP does

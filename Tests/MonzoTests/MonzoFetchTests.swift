@@ -4,6 +4,8 @@ import LaravelQueue
 import Monzo
 import PHPFormats
 import PHPSerialization
+import ShuttleMetrics
+import ShuttleOperations
 import Spark
 import SparkTestSupport
 import TestSupport
@@ -101,10 +103,23 @@ final class MonzoFetchTests: XCTestCase {
     func testRefreshesBeforeTheCallWhenExpiryHasPassed() async throws { try await refreshesBeforeExpiry(.postgres) }
     func testRefreshesBeforeTheCallWhenExpiryHasPassedOnSQLite() async throws { try await refreshesBeforeExpiry(.sqlite) }
 
+    /// A counter's value on the process's Prometheus registry (0 when it has no sample yet).
+    private func metric(_ series: String) -> Double {
+        OperationsEndpoints.bootstrap()
+        let text = OperationsEndpoints.registry.emitToString()
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(series + " ") }) else { return 0 }
+        return Double(line.split(separator: " ").last ?? "") ?? 0
+    }
+
     private func refreshesBeforeExpiry(_ backend: SparkTestDatabase.Backend) async throws {
         try await Bed.with(backend, expiry: -60) { bed in
+            let calls = #"shuttle_integration_api_calls_total{integration="Monzo",status="200"}"#
+            let refreshes = #"shuttle_integration_token_refreshes_total{integration="Monzo",outcome="succeeded"}"#
+            let (callsBefore, refreshesBefore) = (metric(calls), metric(refreshes))
             let (_, error) = await bed.run(bed.pull(.accounts), bed.fetchJob(MonzoPull.Kind.accounts.phpClass, instance: "accounts"))
             XCTAssertNil(error)
+            XCTAssertEqual(metric(calls) - callsBefore, 2, "the refresh grant and /accounts, counted for /metrics")
+            XCTAssertEqual(metric(refreshes) - refreshesBefore, 1)
             let requests = try await bed.fake.requests()
             XCTAssertEqual(requests.map(\.path), ["/oauth2/token", "/accounts"])
             XCTAssertEqual(requests.first?.method, "POST")
