@@ -35,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
-        // libcurl, with typed wrappers for its variadic setopt/getinfo, which Swift cannot call.
+        // libcurl, dlopened on the first HTTP request (see its shim.h), with typed wrappers for its variadic
+        // setopt/getinfo, which Swift cannot call.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the

@@ -40,8 +40,8 @@ fi
 mkdir -p "$out/bin"
 cp "$bin" "$out/bin/shuttle"
 
-# Libraries loaded with dlopen rather than linked (see Sources/CLibPQ/shim.h), by soname.
-dlopened=(libpq.so.5)
+# Libraries loaded with dlopen rather than linked (see Sources/CLibPQ/shim.h, Sources/CCurl/shim.h), by soname.
+dlopened=(libpq.so.5 libcurl.so.4)
 
 libraries=$(ldd "$bin" | awk '/=>/ { print $1 " " $3 }')
 if grep -q " not$" <<<"$libraries"; then

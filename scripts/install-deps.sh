@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev libxxhash-dev libcurl4-openssl-dev  # C libraries the Swift targets link
+  libhiredis-dev libssl-dev libsqlite3-dev libpq-dev libxxhash-dev libcurl4-openssl-dev  # C libraries the Swift targets link (libpq, libcurl: dlopened, headers only at build)
   openssl                                              # private CAs for the HTTPS fakes in tests and the demo
   redis-server redis-tools                             # the queue
   postgresql postgresql-client                         # the app's database in tests

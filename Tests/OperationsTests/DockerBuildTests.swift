@@ -22,8 +22,8 @@ final class DockerBuildTests: XCTestCase {
         XCTAssertFalse(version.stdoutText.isEmpty)
         let packages = try String(contentsOf: out.appendingPathComponent("runtime-packages.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        // Linked (hiredis, libcrypto, SQLite, xxHash), dlopened (libpq), and what the image itself uses.
-        for needed in ["libhiredis0.14", "libssl3", "libsqlite3-0", "libxxhash0", "libpq5", "ca-certificates", "tzdata", "curl"] {
+        // Linked (hiredis, libcrypto, SQLite, xxHash), dlopened (libpq, libcurl), and what the image itself uses.
+        for needed in ["libhiredis0.14", "libssl3", "libsqlite3-0", "libxxhash0", "libpq5", "libcurl4", "ca-certificates", "tzdata", "curl"] {
             XCTAssertTrue(packages.contains(needed), "\(needed) missing from \(packages)")
         }
         XCTAssertFalse(packages.contains { $0.hasSuffix("-dev") }, "a -dev package in the runtime: \(packages)")
