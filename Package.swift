@@ -24,6 +24,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Metrics API and its Prometheus text exporter; neither pulls in swift-nio (only swift-atomics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // 1. C libraries from Debian (-dev packages), linked directly: no pkg-config, so SwiftPM stays quiet.
@@ -32,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
-        // libcurl, with typed wrappers for its variadic setopt/getinfo, which Swift cannot call.
+        // libcurl, dlopened on the first HTTP request (see its shim.h), with typed wrappers for its variadic
+        // setopt/getinfo, which Swift cannot call.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         // 2. Clients and codecs that know nothing of Laravel's queue. `Digests` (SHA-1 by libcrypto, hex) is the
@@ -79,12 +83,22 @@ let package = Package(
         .target(name: "ShuttleRuntime", dependencies: ["LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "Redis", "Database",
                                                        .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
 
+        // Job metrics as JobMiddleware, and the counters integrations increment (swift-metrics' API only).
+        .target(name: "ShuttleMetrics", dependencies: ["LaravelQueue", .product(name: "CoreMetrics", package: "swift-metrics")],
+                swiftSettings: strict),
+        // `work --http`: /metrics (Prometheus), /health and /ready; log formats and Laravel's log levels.
+        .target(name: "ShuttleOperations", dependencies: [
+            "ShuttleMetrics", "LaravelQueue", "PHPFormats", "Redis", "Database",
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
         // 6. Integrations: each one target with its job handlers. The probe is the template to copy.
         .target(name: "ShuttleProbe", dependencies: ["LaravelQueue", "PHPFormats", "Redis"], swiftSettings: strict),
         // Spark's data model and store (PostgreSQL with the app's schema, or SQLite), then its integrations.
         .target(name: "Spark", dependencies: ["LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database",
+        .target(name: "Monzo", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Database", "HTTP", "ShuttleMetrics",
                                               .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "AppleHealth", dependencies: ["Spark", "LaravelQueue", "PHPFormats", "PHPSerialization", "Digests",
                                                     .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
@@ -98,7 +112,7 @@ let package = Package(
             name: "shuttle",
             dependencies: [
                 "ShuttleRuntime", "LaravelQueue", "LaravelBus", "LaravelHorizon", "PHPFormats", "ShuttleProbe", "Spark", "Monzo",
-                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests",
+                "AppleHealth", "SparkSchedule", "LaravelScheduling", "Database", "Digests", "ShuttleMetrics", "ShuttleOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,12 +135,16 @@ let package = Package(
                                                             "PHPFormats", "PHPSerialization", "Redis", "Database", "TestSupport",
                                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "MonzoTests", dependencies: ["Spark", "Monzo", "SparkSchedule", "Database", "LaravelQueue", "LaravelQueueTesting",
-                                                       "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport"],
+                                                       "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport", "HTTP", "Redis",
+                                                       "ShuttleMetrics", "ShuttleOperations", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "AppleHealthTests", dependencies: ["Spark", "AppleHealth", "Database", "LaravelQueue", "LaravelQueueTesting",
                                                              "PHPFormats", "PHPSerialization", "TestSupport", "SparkTestSupport",
                                                              .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
+        .testTarget(name: "OperationsTests", dependencies: [
+            "ShuttleOperations", "ShuttleMetrics", "PHPFormats", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "LaravelQueueTestingTests", dependencies: [
             "LaravelQueueTesting", "LaravelQueue", "LaravelBus", "PHPFormats", "PHPSerialization", "Redis", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -8,6 +8,9 @@
 # multi-row INSERT per table in one transaction, from Swift over one connection (`shuttle bench-floor`), and
 # Shuttle's time over the floor's.
 #
+# Then the fetch side (scripts/bench-monzo-fetch.sh): the 50,000-transaction backfill end to end, and pull jobs
+# against a slow fake Monzo at --concurrency 64 beside 1.
+#
 # Needs the release binary and the test services (scripts/services.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,3 +80,4 @@ for backend in postgres sqlite; do
   for concurrency in 1 8; do run "$backend" "$concurrency"; done
 done
 rm -rf "$tmp"
+"$root/scripts/bench-monzo-fetch.sh"

@@ -12,6 +12,7 @@
 #   BENCH_JOBS=N (20000)  BENCH_CONCURRENCY=C (64)  BENCH_ROUNDS=R (3)
 #   BENCH_TIMEOUT=S (per worker run, default max(120, N/100))
 #   BENCH_KEEP=1 keeps the temp dir (logs, raw stats) and prints its path.
+#   BENCH_SIDES="http limit mixed router" (all): the rounds run besides php and shuttle.
 # Needs the release binary (.build/release/shuttle): `make bench` builds it first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -222,6 +223,47 @@ PY
   } > "$dir/result.txt"
 }
 
+# Shuttle as in the `shuttle` round, plus `--http` with /metrics scraped as soon as it answers and then 4 times a
+# second (a round lasts about a second; Prometheus scrapes every 15 s): what observability costs. Reported beside
+# the plain round (target: within 5% of its jobs/s).
+measure_http() {
+  local dir=$tmp/http/$1 start end status=0 scraper http_port
+  mkdir -p "$dir"
+  restore "$jobs"
+  failed_jobs clear >/dev/null
+  http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  worker_command shuttle
+  start=$(date +%s%N)
+  timeout --kill-after=10 "$limit" "${worker[@]}" --http "127.0.0.1:$http_port" >/dev/null 2>"$dir/worker.log" &
+  worker_pid=$!
+  python3 - "$http_port" "$dir/scrapes.txt" <<'PY' &
+import sys, time, urllib.request
+port, out = sys.argv[1], sys.argv[2]
+ok = 0
+while True:
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read()
+        ok += body.startswith(b"# TYPE")
+    except OSError:
+        pass
+    open(out, "w").write(f"{ok}\n")
+    time.sleep(0.25)
+PY
+  scraper=$!
+  wait "$worker_pid" || status=$?
+  worker_pid=""
+  end=$(date +%s%N)
+  kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true
+  {
+    echo "wall_ns=$(( end - start ))"
+    echo "exit=$status"
+    echo "processed=$(processed_count shuttle "$dir/worker.log")"
+    echo "scrapes=$(cat "$dir/scrapes.txt" 2>/dev/null || echo 0)"
+    echo "ready=$(rc llen "$ready")"
+    echo "reserved=$(rc zcard "$ready:reserved")"
+  } > "$dir/result.txt"
+}
+
 # Router: only PHP-only jobs, no PHP worker; Shuttle forwards them all to $target_queue. Timed until it exits;
 # then the target must hold the snapshot's bytes in the same order, with one notify token each.
 measure_router() {
@@ -243,7 +285,7 @@ measure_router() {
 }
 
 for round in $(seq 1 "$rounds"); do
-  for side in php shuttle limit mixed router; do
+  for side in php shuttle ${BENCH_SIDES:-http limit mixed router}; do
     case "$side" in
       php|shuttle) measure "$side" "$round" ;;
       *) "measure_$side" "$round" ;;

@@ -13,7 +13,11 @@ status=${PIPESTATUS[0]}
 summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
 total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
 failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
+# Secrets never leak: the tokens, keys, passwords and webhook secrets the tests configure (Tests/test-secrets.txt)
+# must appear nowhere in the suite's output — logs, errors and failure messages included.
+leaks=$(grep -n -F -f Tests/test-secrets.txt "$log" | cut -d: -f1 | tr '\n' ' ')
 rm -f "$log"
+if [ -n "$leaks" ]; then echo "tests: a configured secret appears in the test output (log lines $leaks)"; status=1; fi
 if [ -z "$summary" ]; then echo "tests: no XCTest summary found (exit $status)"; exit $(( status == 0 ? 1 : status )); fi
 echo "tests: $(( total - failed )) passed, $failed failed"
 exit "$status"

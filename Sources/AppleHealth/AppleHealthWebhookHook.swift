@@ -53,6 +53,7 @@ public struct AppleHealthWebhookHook: JobHandler {
 
     /// The upload read from the command's bytes, each processing job's `rawData` copied as bytes.
     func handleScanned(_ command: ScannedCommand, scanner: SerializedScanner, context: JobContext) async throws {
+        context.treatAsSecret(Self.providedSecret(in: command.headers))
         let integration = try await store.write { writer in try await writer.integration(command.integration) }
         try Self.validate(headers: command.headers, expected: integration.accountId)
         let mode = integration.instanceType ?? "workouts"
@@ -72,6 +73,7 @@ public struct AppleHealthWebhookHook: JobHandler {
         guard let headers = property("headers"), case .array = headers else {
             throw AppleHealthJobError.missingProperty(className: Self.phpClass, "headers").jobException
         }
+        context.treatAsSecret(Self.providedSecret(in: headers))
         let integration = try await store.write { writer in try await writer.integration(input.integration) }
         try Self.validate(headers: headers, expected: integration.accountId)
 
@@ -95,17 +97,22 @@ public struct AppleHealthWebhookHook: JobHandler {
 
     /// The secret check: header `x-webhook-secret` (first value) against the integration's `account_id`.
     static func validate(headers: PHPValue, expected: String?) throws {
-        var provided: [UInt8] = []
-        if case .array(let bag) = headers, let header = bag["x-webhook-secret"] {
-            switch header {
-            case .string(let bytes): provided = bytes
-            case .array(let values): if case .string(let bytes)? = values.values.first { provided = bytes }
-            default: break
-            }
-        }
+        let provided = providedSecret(in: headers)
         let secret = Array((expected ?? "").utf8)
         guard !provided.isEmpty, !secret.isEmpty else { throw AppleHealthJobError.missingSecret.jobException }
         guard constantTimeEqual(provided, secret) else { throw AppleHealthJobError.invalidSecret.jobException }
+    }
+
+    /// The `x-webhook-secret` header's first value (empty when there is none). The job names it a secret at once
+    /// (`treatAsSecret`), so a failure for any reason writes no secret into failed_jobs.
+    static func providedSecret(in headers: PHPValue) -> [UInt8] {
+        guard case .array(let bag) = headers, let header = bag["x-webhook-secret"] else { return [] }
+        switch header {
+        case .string(let bytes): return bytes
+        case .array(let values): if case .string(let bytes)? = values.values.first { return bytes }
+        default: break
+        }
+        return []
     }
 
     /// Compares every byte whatever the first difference, so timing tells nothing of the secret.

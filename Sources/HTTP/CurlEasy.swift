@@ -4,18 +4,22 @@ import CCurl
 /// reset but keeps its connection cache, DNS cache and TLS sessions: the next request to the same host reuses
 /// the kept-alive connection.
 final class CurlEasy {
+    private let curl: ShuttleCurl
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    init?() {
-        CurlGlobal.initialize()
-        guard let handle = curl_easy_init() else { return nil }
+    /// Loads libcurl the first time (throws when it cannot be loaded, or makes no handle).
+    init() throws(HTTPClientError) {
+        curl = try LibCurl.load()
+        guard let handle = curl.curl_easy_init() else {
+            throw HTTPClientError(kind: .transport, message: "libcurl could not make a handle")
+        }
         self.handle = handle
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        curl.curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
@@ -29,9 +33,9 @@ final class CurlEasy {
         let collector = ResponseCollector(limit: configuration.maxResponseBytes, isHead: request.method == .head,
                                           cancellation: cancellation)
         let headers = try headerList(request)
-        defer { curl_slist_free_all(headers) }
+        defer { curl.curl_slist_free_all(headers) }
 
-        curl_easy_reset(handle)
+        curl.curl_easy_reset(handle)
         errorBuffer[0] = 0
         try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
         try set(CURLOPT_NOSIGNAL, 1)
@@ -47,13 +51,13 @@ final class CurlEasy {
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_USERAGENT, configuration.userAgent)
         try set(CURLOPT_HTTPHEADER, pointer: headers)
-        try check(shuttle_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+        try check(shuttle_curl_setopt_write_function(curl, handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue().receiveBody(data, size * count)
         })
-        try check(shuttle_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+        try check(shuttle_curl_setopt_write_function(curl, handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue().receiveHeader(data, size * count)
         })
-        try check(shuttle_curl_setopt_xferinfo_function(handle, CURLOPT_XFERINFOFUNCTION) { context, _, _, _, _ in
+        try check(shuttle_curl_setopt_xferinfo_function(curl, handle, CURLOPT_XFERINFOFUNCTION) { context, _, _, _, _ in
             Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue().cancellation.isCancelled ? 1 : 0
         })
         try set(CURLOPT_NOPROGRESS, 0)
@@ -74,11 +78,11 @@ final class CurlEasy {
                     if request.method != .get { try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue) }
                 default:
                     try set(CURLOPT_POST, 1)
-                    try check(shuttle_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+                    try check(shuttle_curl_setopt_off(curl, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
                     try set(CURLOPT_POSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
                     if request.method != .post { try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue) }
                 }
-                let code = curl_easy_perform(handle)
+                let code = curl.curl_easy_perform(handle)
                 try set(CURLOPT_POSTFIELDS, pointer: nil)
                 try set(CURLOPT_HTTPHEADER, pointer: nil)
                 return code
@@ -86,7 +90,7 @@ final class CurlEasy {
         }
         guard code == CURLE_OK else { throw error(for: code, request, collector, configuration) }
         var status = 0
-        try check(shuttle_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
+        try check(shuttle_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status))
         return HTTPResponse(status: status, headers: collector.headers, body: collector.body)
     }
 
@@ -106,8 +110,8 @@ final class CurlEasy {
         if !request.headers.contains(name: "Content-Type") { lines.append("Content-Type:") }
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines {
-            guard let appended = curl_slist_append(list, line) else {
-                curl_slist_free_all(list)
+            guard let appended = curl.curl_slist_append(list, line) else {
+                curl.curl_slist_free_all(list)
                 throw failure(request, .transport, "out of memory for the request's headers")
             }
             list = appended
@@ -122,7 +126,7 @@ final class CurlEasy {
                            "response body over the \(configuration.maxResponseBytes)-byte limit (maxResponseBytes); transfer stopped")
         }
         if code == CURLE_ABORTED_BY_CALLBACK && collector.cancellation.isCancelled { return CancellationError() }
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : LibCurl.describe(code, curl)
         let kind: HTTPClientError.Kind
         let what: String
         switch code {
@@ -148,25 +152,25 @@ final class CurlEasy {
     }
 
     private func set(_ option: CURLoption, _ value: Int) throws {
-        try check(shuttle_curl_setopt_long(handle, option, value))
+        try check(shuttle_curl_setopt_long(curl, handle, option, value))
     }
 
     private func set(_ option: CURLoption, _ value: String) throws {
-        try check(shuttle_curl_setopt_string(handle, option, value))
+        try check(shuttle_curl_setopt_string(curl, handle, option, value))
     }
 
     private func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) throws {
-        try check(shuttle_curl_setopt_pointer(handle, option, pointer))
+        try check(shuttle_curl_setopt_pointer(curl, handle, option, pointer))
     }
 
     private func set<T>(_ option: CURLoption, pointer: UnsafeMutablePointer<T>?) throws {
-        try check(shuttle_curl_setopt_pointer(handle, option, UnsafeMutableRawPointer(pointer)))
+        try check(shuttle_curl_setopt_pointer(curl, handle, option, UnsafeMutableRawPointer(pointer)))
     }
 
     /// An option libcurl refuses is a bug in this file or a libcurl built without it: say which.
     private func check(_ code: CURLcode) throws {
         guard code == CURLE_OK else {
-            throw HTTPClientError(kind: .transport, message: "libcurl refused an option: \(String(cString: curl_easy_strerror(code)))")
+            throw HTTPClientError(kind: .transport, message: "libcurl refused an option: \(LibCurl.describe(code, curl))")
         }
     }
 }

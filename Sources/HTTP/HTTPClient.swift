@@ -19,7 +19,6 @@ public final class HTTPClient: HTTPTransport {
     package init(configuration: HTTPClientConfiguration, closed: Bool) {
         precondition(configuration.maxConnections >= 1, "an HTTP client needs at least one connection")
         precondition(configuration.maxResponseBytes >= 0, "maxResponseBytes cannot be negative")
-        CurlGlobal.initialize()
         self.configuration = configuration
         threads = TransferThreads(limit: configuration.maxConnections, closed: closed)
     }

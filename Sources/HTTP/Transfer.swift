@@ -13,17 +13,19 @@ final class Transfer: Sendable {
         self.continuation = continuation
     }
 
-    /// Performs the request with `easy` (nil: libcurl could not make a handle) and resumes the caller.
-    func run(on easy: CurlEasy?) {
+    /// Performs the request with `easy` (or fails with why there is none: libcurl not loaded, no handle) and
+    /// resumes the caller.
+    func run(on easy: Result<CurlEasy, HTTPClientError>) {
         if cancellation.isCancelled {
             continuation.resume(throwing: CancellationError())
             return
         }
-        guard let easy else {
+        switch easy {
+        case .failure(let error):
             continuation.resume(throwing: HTTPClientError(
-                kind: .transport, message: "\(request.method.rawValue) \(URLRedaction.redact(request.url)): libcurl could not make a handle"))
-            return
+                kind: error.kind, message: "\(request.method.rawValue) \(URLRedaction.redact(request.url)): \(error.message)"))
+        case .success(let easy):
+            continuation.resume(with: Result { try easy.perform(request, configuration: configuration, cancellation: cancellation) })
         }
-        continuation.resume(with: Result { try easy.perform(request, configuration: configuration, cancellation: cancellation) })
     }
 }

@@ -87,7 +87,7 @@ final class TransferThreads: @unchecked Sendable {
 
     private func work() {
         do {
-            let easy = CurlEasy()
+            let easy = Result { () throws(HTTPClientError) in try CurlEasy() }
             while let transfer = next() {
                 transfer.run(on: easy)
             }

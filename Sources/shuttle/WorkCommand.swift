@@ -10,6 +10,7 @@ import LaravelHorizon
 import PHPFormats
 import ShuttleRuntime
 import ShuttleProbe
+import ShuttleOperations
 
 /// `shuttle work`: `php artisan queue:work` with its options and defaults, plus `--concurrency`,
 /// `--hand-back-to` (router mode) and `--scan-window` (selective reservation). Exit status as PHP's: 0 stopped, 12 memory limit, 1 a timed-out job that would not stop.
@@ -41,12 +42,15 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "How deep into a queue shared with PHP Shuttle looks for its own jobs.") var scanWindow: Int = 256
     @Option(help: "Database connections each pool the integrations use opens at most (default: SHUTTLE_DB_POOL, else --concurrency).")
     var dbPool: Int?
+    @Option(help: "Serve /metrics (Prometheus), /health and /ready on HOST:PORT (or PORT, on 127.0.0.1), e.g. 127.0.0.1:9100. Off by default.")
+    var http: String?
     @Flag(help: "Also push CheckIntegrationUpdates every minute, as `shuttle schedule` does.") var schedule = false
     @Flag(help: "With --schedule: run the current minute at start too, not only from the next minute boundary.") var scheduleNow = false
 
     func run() async throws {
         let application: QueueApplication
         let poolSize: Int
+        let httpAddress: ListenAddress?
         var options = WorkerOptions()
         do {
             let config = try app.configuration(connection: connection)
@@ -67,6 +71,7 @@ struct WorkCommand: AsyncParsableCommand {
             options.handBackTo = handBackTo
             options.scanWindow = scanWindow
             try options.validate()
+            httpAddress = try http.map { try ListenAddress(parsing: $0) }
             _ = try WorkerOptions.parseBackoff(backoff)
             poolSize = try IntegrationHost.poolSize(dbPool, environment: config.environment, concurrency: concurrency)
             application = try await app.connect(connection: connection)
@@ -83,8 +88,21 @@ struct WorkCommand: AsyncParsableCommand {
             await application.close()
             throw CommandFailure("\(error)")
         }
+        var operations: OperationsEndpoint? = nil
+        if let httpAddress {
+            do {
+                operations = try await OperationsEndpoint.start(httpAddress, application: application, queues: options.queues,
+                                                                concurrency: concurrency)
+            } catch {
+                await host.shutdown()
+                await application.close()
+                throw CommandFailure("\(error)")
+            }
+        }
+        let middleware: [any JobMiddleware] = [LoggingMiddleware(logger: application.logger)] + (operations.map { [$0.middleware] } ?? [])
         let worker = Worker(queue: application.queue, registry: host.registry, options: options,
-                            services: application.workerServices(middleware: [LoggingMiddleware(logger: application.logger)]))
+                            services: application.workerServices(middleware: middleware))
+        operations?.attach(worker)
         if let horizon = application.configuration.horizon {
             application.logger.info("keeping Horizon's job records", metadata: ["prefix": "\(horizon.prefix)"])
         }
@@ -111,6 +129,7 @@ struct WorkCommand: AsyncParsableCommand {
         } else {
             await host.shutdown()
         }
+        operations?.stop()
         if outcome != .stopped(reason: "") { application.logger.info("exit", metadata: ["status": "\(outcome.status)"]) }
         if outcome.status != 0 { throw ExitCode(outcome.status) }
     }

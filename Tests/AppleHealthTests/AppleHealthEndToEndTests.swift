@@ -133,7 +133,10 @@ final class AppleHealthEndToEndTests: XCTestCase {
             bad.overrides = PayloadOptionOverrides(tries: 1)
             let good = runner.processingJob(AppleHealthMetricData.phpClass, instance: "metrics", rawData: try AppleHealthJobRunner.php(
                 #"{"name":"step_count","units":"count","data":[{"date":"2025-08-12 03:00:00 +0100","qty":7}]}"#))
-            for job in [hook, bad, good] {
+            // The right secret, then a body that is not JSON: it fails after the check, with the real secret in its payload.
+            var unreadable = runner.hookJob(instance: "metrics", payload: .string(Array("not json".utf8)))
+            unreadable.overrides = PayloadOptionOverrides(tries: 1)
+            for job in [hook, bad, good, unreadable] {
                 let payload = try Dispatcher().payload(for: job, identity: PayloadIdentity.random())
                 _ = try ProcessRunner.run(["redis-cli", "-h", TestEnvironment.redisHost, "-p", String(try TestEnvironment.redisPort()),
                                            "rpush", "\(harness.prefix)queues:pull", String(decoding: payload.rawBytes, as: UTF8.self)])
@@ -141,9 +144,19 @@ final class AppleHealthEndToEndTests: XCTestCase {
             let out = try harness.shuttle(["work", "--queue", "pull", "--stop-when-empty", "--sleep", "0.1"])
             XCTAssertEqual(out.status, 0, out.stderrText)
             XCTAssertFalse(out.stderrText.contains(AppleHealthJobRunner.secret), "the secret is never logged")
-            let failed = try await db.rows("select exception from failed_jobs order by failed_at, id")
+            let failed = try await db.rows("select exception, payload from failed_jobs order by failed_at, id")
             let exceptions = failed.compactMap { $0["exception"]?.string }
-            XCTAssertEqual(exceptions.count, 2)
+            XCTAssertEqual(exceptions.count, 3)
+            let payloads = failed.compactMap { $0["payload"]?.string }
+            XCTAssertEqual(payloads.count, 3)
+            XCTAssertFalse(payloads.contains { $0.contains(AppleHealthJobRunner.secret) || $0.contains("not-the-secret") },
+                           "failed_jobs rows hold no webhook secret")
+            let masked = String(repeating: "*", count: AppleHealthJobRunner.secret.utf8.count)
+            let hookRows = payloads.filter { $0.contains("AppleHealthWebhookHook") }
+            XCTAssertEqual(hookRows.count, 2)
+            XCTAssertTrue(hookRows.allSatisfy { $0.contains("x-webhook-secret") && $0.contains("*****") }, "\(hookRows)")
+            XCTAssertTrue(hookRows.contains { $0.contains("s:\(masked.utf8.count):\\\"\(masked)\\\"") }, "masked in place, its length kept")
+            for row in hookRows { XCTAssertNoThrow(try Payload(bytes: Array(row.utf8)), "the row is still a payload") }
             XCTAssertTrue(exceptions.contains { $0.hasPrefix("Exception: Invalid webhook secret") }, "\(exceptions)")
             XCTAssertTrue(exceptions.contains { $0.contains("TypeError") && $0.contains("array where a number belongs") }, "\(exceptions)")
             XCTAssertFalse(exceptions.contains { $0.contains(AppleHealthJobRunner.secret) || $0.contains("not-the-secret") })

@@ -42,9 +42,11 @@ final class TemporaryRedisServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
+        // Ready when our child listens on both: Redis opens its TCP port before its unix socket, and a port taken
+        // meanwhile by another server would accept for it while our child exits.
         for _ in 0..<500 {
-            if accepts() { return }
             guard process.isRunning else { break }
+            if FileManager.default.fileExists(atPath: socketPath) && accepts() && process.isRunning { return }
             usleep(10_000)
         }
         stop()

@@ -163,6 +163,18 @@ def extra_rounds(base, jobs, shuttle_best, shuttle_median):
         if not kept or any((r["exit"], r["php_exit"], r["ready"], r["reserved"]) != ("0", "0", "0", "0")
                            or int(r["processed"] or 0) + int(r["php_processed"] or 0) != jobs for r in mixed):
             problems.append("mixed")
+    http = rounds_of(base, "http")
+    if http:
+        rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in http]
+        best, median = max(rates), statistics.median(rates)
+        print(f"Shuttle with --http, /metrics scraped 4 times a second: {best:.0f} jobs/s best, {median:.0f} median; "
+              f"{best / shuttle_best:.1%} of the plain round's best, {median / shuttle_median:.1%} of its median "
+              f"(target ≥95%: {'ok' if median / shuttle_median >= 0.95 else 'MISSED'}); scrapes per round "
+              + ", ".join(r["scrapes"] for r in http))
+        for i, r in enumerate(http, 1):
+            if (r["exit"], r["ready"], r["reserved"], r["processed"]) != ("0", "0", "0", str(jobs)):
+                print(f"http round {i}: exit {r['exit']}, processed {r['processed']}/{jobs}, left ready {r['ready']} reserved {r['reserved']}")
+                problems.append("http")
     router = rounds_of(base, "router")
     if router:
         rates = [jobs / (int(r["wall_ns"]) / 1e9) for r in router]

@@ -61,7 +61,7 @@ public struct HorizonMiddleware: JobMiddleware {
                 commands += records.released(id: id, payload: bytes, delay: 0, at: t)  // PR #1721 builds record delay 0 on migration
             }
             if !commands.isEmpty { await send(commands, "migrated", "\(payloads.count) jobs") }
-        case .processed, .rejected, .routed:
+        case .processed, .rejected, .routed, .renewed:
             return
         }
     }

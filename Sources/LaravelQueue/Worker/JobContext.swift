@@ -19,6 +19,7 @@ public final class JobContext: Sendable {
         var released: Int?
         var deleted = false
         var failure: (any Error)?
+        var secrets: [[UInt8]] = []
     }
 
     public init(job: RedisJob, command: PHPObject?, logger: Logger, handler: (any JobHandler)? = nil,
@@ -47,6 +48,16 @@ public final class JobContext: Sendable {
     public func fail(_ error: any Error = JobException("Illuminate\\Queue\\ManuallyFailedException", "")) {
         state.withLock { $0.failure = error }
     }
+
+    /// Names bytes of this job's payload as a secret (a webhook secret in a header bag): if the job fails, its
+    /// failed_jobs row and any log of its payload show `*` in their place. Call it before anything can fail.
+    public func treatAsSecret(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        state.withLock { if !$0.secrets.contains(bytes) { $0.secrets.append(bytes) } }
+    }
+
+    /// What `treatAsSecret` named so far.
+    package var secrets: [[UInt8]] { state.withLock { $0.secrets } }
 
     /// The delay the handler asked for with `release`, nil when it did not.
     public var releaseDelay: Int? { state.withLock { $0.released } }

@@ -44,6 +44,9 @@ public enum JobEvent: Sendable {
     case migrated(queue: String, payloads: [[UInt8]])
     /// A list element that was not a job: recorded as failed with its raw bytes.
     case rejected(queue: String, bytes: [UInt8], reason: String)
+    /// A long-running job's reservation was pushed forward; `stillReserved` false: it was gone (another worker
+    /// may run the job).
+    case renewed(RedisJob, stillReserved: Bool)
 
     /// The steps every job goes through; see `JobMiddleware.hearsRoutineJobEvents`.
     public var isRoutine: Bool {

@@ -226,7 +226,9 @@ final class JobProcessor: Sendable {
     /// when the row cannot be written the job stays reserved and comes back after `retry_after`.
     func fail(_ job: RedisJob, context: JobContext, handler: (any JobHandler)?, error: any Error) async {
         let text = JobException.phpText(for: error)
-        guard await recordFailure(connection: job.connectionName, queue: job.queue, payload: job.rawBody, exception: text) else { return }
+        let secrets = context.secrets
+        let payload = secrets.isEmpty ? job.rawBody : SecretMask.mask(job.rawBody, secrets: secrets)
+        guard await recordFailure(connection: job.connectionName, queue: job.queue, payload: payload, exception: text) else { return }
         do { try await queue.delete(job) } catch {
             logger.error("could not delete a failed job", metadata: ["uuid": "\(job.uuid ?? "")", "error": "\(error)"])
         }

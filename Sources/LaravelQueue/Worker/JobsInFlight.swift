@@ -111,7 +111,8 @@ final class JobsInFlight: Sendable {
     ///
     /// Scores are whole seconds, so a reservation may last only `retry_after - 1` s: renewing at a third,
     /// checked every twelfth, stays inside that even for a `retry_after` of 2 s.
-    func keepReservations(stopping: @escaping @Sendable () -> Bool) async {
+    func keepReservations(stopping: @escaping @Sendable () -> Bool,
+                          onRenewal: @escaping @Sendable (RedisJob, Bool) async -> Void = { _, _ in }) async {
         let due = Duration.seconds(max(queue.retryAfter, 2)) / 3
         let tick = min(due / 4, .seconds(5))
         while true {
@@ -129,6 +130,7 @@ final class JobsInFlight: Sendable {
                 do {
                     let renewed = try await queue.renewReservation(job)
                     state.withLock { s in s.jobs[id]?.renewedAt = .now }
+                    await onRenewal(job, renewed)
                     if !renewed {
                         logger.warning("reservation was gone when renewing; another worker may run this job",
                                        metadata: ["uuid": "\(job.uuid ?? "")"])

@@ -59,6 +59,12 @@ public final class Worker: Sendable {
     }
 
     public var jobsProcessed: Int { jobs.processed }
+    /// Paused by SIGUSR2 (health reports it; the worker takes no job).
+    public var isPaused: Bool { control.withLock { $0.paused } }
+    /// Stopping: no new job, the ones in flight finishing.
+    public var isDraining: Bool { control.withLock { $0.stopReason != nil } }
+    /// Jobs running now (of `options.concurrency` slots).
+    public var jobsInFlight: Int { jobs.count }
 
     // MARK: The loop
 
@@ -70,7 +76,11 @@ public final class Worker: Sendable {
             "queues": "\(queues.joined(separator: ","))", "concurrency": "\(options.concurrency)",
             "handlers": "\(registry.registeredClasses.count)",
         ])
-        let keeper = Task { await jobs.keepReservations { self.control.withLock { $0.stopReason != nil } } }
+        let keeper = Task {
+            await jobs.keepReservations(stopping: { self.control.withLock { $0.stopReason != nil } }) { job, stillReserved in
+                for m in self.services.middleware { await m.jobEvent(.renewed(job, stillReserved: stillReserved)) }
+            }
+        }
         let watchdog = Task { await jobs.watchTimeouts() }
         let exit = await withTaskExecutorPreference(queue.preferredExecutor) {
             await loop(processor: processor)

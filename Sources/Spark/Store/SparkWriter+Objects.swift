@@ -56,14 +56,17 @@ extension SparkWriter {
     }
 
     /// Writes the object updates `upsertObjects` held back: on PostgreSQL the rows are locked first in id order,
-    /// so two jobs updating the same objects wait for each other instead of deadlocking.
+    /// so two jobs updating the same objects wait for each other instead of deadlocking. `FOR NO KEY UPDATE`, the
+    /// lock the UPDATE itself takes (no key column changes): `FOR UPDATE` would also wait on the `FOR KEY SHARE`
+    /// locks that inserting events puts on the objects they reference, and two jobs of one account — each
+    /// holding its events' references and wanting the other's objects — deadlocked.
     func finish() async throws {
         let updates = pending.take()
         guard !updates.isEmpty else { return }
         if dialect == .postgres {
             let ids = updates.compactMap { $0.first }
             _ = try await query(
-                "select id from objects where id in (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) order by id for update",
+                "select id from objects where id in (\(Array(repeating: "?", count: ids.count).joined(separator: ","))) order by id for no key update",
                 ids)
         }
         try await updateRows("objects", columns: [("time", "timestamptz"), ("content", "text"), ("metadata", "json"), ("url", "text")],

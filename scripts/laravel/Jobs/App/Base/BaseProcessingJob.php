@@ -12,8 +12,9 @@ use RuntimeException;
 
 /**
  * Spark's processing-job base (cronxco/spark@373618f, spec §4.4/§5.2) as far as serialization goes: the
- * typed properties `integration`, `rawData`, `serviceName` and the queue options. The harness only dispatches
- * these jobs; Shuttle runs them.
+ * typed properties `integration`, `rawData`, `serviceName` and the queue options. The harness dispatches these
+ * jobs for Shuttle to run; with SHUTTLE_HARNESS_PROCESSING_RECORD set, PHP's worker runs them too and RPUSHes
+ * what it restored (one JSON entry per run) to that list, so tests see Shuttle's payloads arrive whole in PHP.
  */
 abstract class BaseProcessingJob implements ShouldQueue
 {
@@ -38,6 +39,25 @@ abstract class BaseProcessingJob implements ShouldQueue
 
     public function handle(): void
     {
-        throw new RuntimeException(static::class.' is run by Shuttle; the harness only dispatches it');
+        $record = getenv('SHUTTLE_HARNESS_PROCESSING_RECORD');
+        if (! $record) {
+            throw new RuntimeException(static::class.' is run by Shuttle; the harness only dispatches it');
+        }
+        $first = $this->rawData[0] ?? $this->rawData;
+        $entry = [
+            'class' => static::class,
+            'uuid' => $this->job ? $this->job->uuid() : null,
+            'integration' => $this->integration->getKey(),
+            'exists' => $this->integration->exists,
+            'relations' => array_keys($this->integration->getRelations()),
+            'group' => $this->integration->group ? $this->integration->group->getKey() : null,
+            'accountId' => property_exists($this, 'accountId') ? $this->accountId : null,
+            'serviceName' => $this->serviceName,
+            'count' => count($this->rawData),
+            'ids' => array_values(array_filter(array_map(fn ($t) => is_array($t) ? ($t['id'] ?? null) : null, $this->rawData))),
+            'merchantExpanded' => is_array($first) && is_array($first['merchant'] ?? null),
+        ];
+        \Illuminate\Container\Container::getInstance()->make('redis')->connection('default')
+            ->rpush($record, json_encode($entry, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE));
     }
 }
