@@ -50,6 +50,7 @@ final class BusChainPayloadTests: XCTestCase {
             try registry.register("App\\Jobs\\OAuth\\Monzo\\MonzoAccountPull", Noop())
             try registry.register("App\\Jobs\\Data\\Monzo\\MonzoAccountData", MonzoAccountData())
             var options = WorkerOptions()
+            options.memory = 0  // no --memory limit: this worker runs inside the test process, whose RSS is not its own
             options.queues = ["pull"]
             options.maxJobs = 1
             options.stopWhenEmpty = true

@@ -142,6 +142,7 @@ final class BusDispatchTests: XCTestCase {
 
     private func work(version: LaravelVersion, registry: JobRegistry) async {
         var options = WorkerOptions()
+        options.memory = 0  // no --memory limit: this worker runs inside the test process, whose RSS is not its own
         options.queues = ["default"]
         options.maxJobs = 1
         options.stopWhenEmpty = true

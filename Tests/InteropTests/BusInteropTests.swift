@@ -220,6 +220,7 @@ final class BusInteropTests: XCTestCase {
             var registry = JobRegistry()
             try registry.register(phpClass, handler)
             var options = WorkerOptions()
+            options.memory = 0  // no --memory limit: this worker runs inside the test process, whose RSS is not its own
             options.queues = queues
             options.stopWhenEmpty = true
             options.sleep = 0.05

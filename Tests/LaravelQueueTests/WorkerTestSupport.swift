@@ -120,6 +120,7 @@ extension WorkerOptions {
     static func test(queues: [String] = ["default"], tries: Int = 1, backoff: String = "0", timeout: Int = 0,
                      concurrency: Int = 1, stopWhenEmpty: Bool = false, maxJobs: Int = 0) -> WorkerOptions {
         var o = WorkerOptions()
+        o.memory = 0  // no --memory limit: this worker runs inside the test process, whose RSS is not its own
         o.queues = queues
         o.tries = tries
         o.backoff = backoff

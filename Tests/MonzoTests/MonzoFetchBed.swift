@@ -180,6 +180,7 @@ final class MonzoFetchBed: Sendable {
     func work(_ jobs: [PendingJob], concurrency: Int = 1, once: Bool = false, version: LaravelVersion = .app) async throws {
         for job in jobs { try await Dispatcher().dispatch(job, on: queue) }
         var options = WorkerOptions()
+        options.memory = 0  // no --memory limit: this worker runs inside the test process, whose RSS is not its own
         options.queues = ["pull"]
         options.stopWhenEmpty = !once
         options.once = once
