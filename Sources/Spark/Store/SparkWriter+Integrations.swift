@@ -21,19 +21,31 @@ extension SparkWriter {
         // A key that is not a uuid names no row (PostgreSQL would reject it as input for a uuid column).
         guard Self.isUUID(id) else { return nil }
         let sql = """
-            select i.id, i.user_id, i.integration_group_id, i.service, i.name, i.instance_type, i.account_id,
-              \(jsonColumn("i.configuration")) as configuration, \(timeColumn("i.last_triggered_at")) as last_triggered_at,
-              \(timeColumn("i.last_successful_update_at")) as last_successful_update_at, \(timeColumn("i.deleted_at")) as deleted_at,
-              u.id as u_id, u.name as u_name, u.email as u_email,
-              g.id as g_id, g.user_id as g_user_id, g.service as g_service, g.account_id as g_account_id
+            select \(integrationColumns), \(timeColumn("i.deleted_at")) as deleted_at
             from integrations i
             left join users u on u.id = i.user_id
             left join integration_groups g on g.id = i.integration_group_id and g.deleted_at is null
             where i.id = ? limit 1
             """
         guard let row = try await query(sql, [.text(id)]).first else { return nil }
+        return Self.integration(row)
+    }
+
+    /// The columns `integration(_:)` reads: the integration (`i`), its user (`u`) and its live group (`g`).
+    var integrationColumns: String {
+        """
+        i.id, i.user_id, i.integration_group_id, i.service, i.name, i.instance_type, i.account_id,
+          \(jsonColumn("i.configuration")) as configuration, \(timeColumn("i.last_triggered_at")) as last_triggered_at,
+          \(timeColumn("i.last_successful_update_at")) as last_successful_update_at,
+          u.id as u_id, u.name as u_name, u.email as u_email,
+          g.id as g_id, g.user_id as g_user_id, g.service as g_service, g.account_id as g_account_id
+        """
+    }
+
+    /// An integration with its user and group from a row of `integrationColumns` (and `deleted_at` when selected).
+    static func integration(_ row: SQLRow) -> SparkIntegration {
         var integration = SparkIntegration(
-            id: row["id"]?.string ?? id, userId: row["user_id"]?.string ?? "",
+            id: row["id"]?.string ?? "", userId: row["user_id"]?.string ?? "",
             integrationGroupId: row["integration_group_id"]?.string, service: row["service"]?.string,
             name: row["name"]?.string, instanceType: row["instance_type"]?.string, accountId: row["account_id"]?.string,
             configuration: row["configuration"]?.string.flatMap { try? JSONParser.parse($0) },

@@ -11,11 +11,7 @@ extension SparkWriter {
             services.isEmpty ? "(null)" : "(" + Array(repeating: "?", count: services.count).joined(separator: ",") + ")"
         }
         let sql = """
-            select i.id, i.user_id, i.integration_group_id, i.service, i.name, i.instance_type, i.account_id,
-              \(jsonColumn("i.configuration")) as configuration, \(timeColumn("i.last_triggered_at")) as last_triggered_at,
-              \(timeColumn("i.last_successful_update_at")) as last_successful_update_at,
-              u.id as u_id, u.name as u_name, u.email as u_email,
-              g.id as g_id, g.user_id as g_user_id, g.service as g_service, g.account_id as g_account_id
+            select \(integrationColumns)
             from integrations i
             join users u on u.id = i.user_id
             left join integration_groups g on g.id = i.integration_group_id and g.deleted_at is null
@@ -25,22 +21,7 @@ extension SparkWriter {
             order by i.created_at, i.id
             """
         let bindings = (oauthServices + apiKeyServices).map { SQLValue.text($0) }
-        return try await query(sql, bindings).map { row in
-            var integration = SparkIntegration(
-                id: row["id"]?.string ?? "", userId: row["user_id"]?.string ?? "",
-                integrationGroupId: row["integration_group_id"]?.string, service: row["service"]?.string,
-                name: row["name"]?.string, instanceType: row["instance_type"]?.string, accountId: row["account_id"]?.string,
-                configuration: row["configuration"]?.string.flatMap { try? JSONParser.parse($0) },
-                lastTriggeredAt: row["last_triggered_at"]?.string, lastSuccessfulUpdateAt: row["last_successful_update_at"]?.string)
-            if let userId = row["u_id"]?.string {
-                integration.user = SparkUser(id: userId, name: row["u_name"]?.string ?? "", email: row["u_email"]?.string ?? "")
-            }
-            if let groupId = row["g_id"]?.string {
-                integration.group = IntegrationGroup(id: groupId, userId: row["g_user_id"]?.string ?? "",
-                                                     service: row["g_service"]?.string ?? "", accountId: row["g_account_id"]?.string)
-            }
-            return integration
-        }
+        return try await query(sql, bindings).map(Self.integration)
     }
 
     /// `markAsTriggered()`: `last_triggered_at` (and, as Eloquent's save, `updated_at`) = now.
