@@ -49,14 +49,7 @@ extension AppleHealthWebhookHook {
         } else if let data = try member(payload, "data"), scanner.isArray(data) {
             body = data  // Health Auto Export's own envelope (⚠ not unwrapped at 373618f)
         }
-        let key: String, className: String
-        switch mode {
-        case "workouts": (key, className) = ("workouts", AppleHealthWorkoutData.phpClass)
-        case "metrics": (key, className) = ("metrics", AppleHealthMetricData.phpClass)
-        default:
-            logger.notice("Apple Health hook: instance type \(mode) processes nothing")
-            return
-        }
+        guard let (key, className) = target(mode: mode, logger: logger) else { return }
         guard let list = try member(body, key), !isNull(list) else {
             logger.notice("Apple Health upload has no \(key)")
             return

@@ -145,6 +145,18 @@ public struct AppleHealthWebhookHook: JobHandler {
     }
 
     /// The processing jobs of one upload (spec §8.3 step 3), in the upload's order.
+    /// The upload's list an instance type processes and the job class its items go to; nil (logged) for a type
+    /// that processes nothing.
+    static func target(mode: String, logger: Logger) -> (key: String, className: String)? {
+        switch mode {
+        case "workouts": return ("workouts", AppleHealthWorkoutData.phpClass)
+        case "metrics": return ("metrics", AppleHealthMetricData.phpClass)
+        default:
+            logger.notice("Apple Health hook: instance type \(mode) processes nothing")
+            return nil
+        }
+    }
+
     static func split(_ payload: PHPValue, mode: String, chunkSize: Int, logger: Logger) -> [Item] {
         var body = payload
         if case .array? = payload[php: "payload"]?[php: "data"] {
@@ -152,14 +164,7 @@ public struct AppleHealthWebhookHook: JobHandler {
         } else if case .array? = payload[php: "data"] {
             body = payload[php: "data"]!  // Health Auto Export's own envelope (⚠ not unwrapped at 373618f)
         }
-        let key: String, className: String
-        switch mode {
-        case "workouts": (key, className) = ("workouts", AppleHealthWorkoutData.phpClass)
-        case "metrics": (key, className) = ("metrics", AppleHealthMetricData.phpClass)
-        default:
-            logger.notice("Apple Health hook: instance type \(mode) processes nothing")
-            return []
-        }
+        guard let (key, className) = target(mode: mode, logger: logger) else { return [] }
         guard let list = body[php: key] else {
             logger.notice("Apple Health upload has no \(key)")
             return []
