@@ -79,6 +79,7 @@ final class IntegrationReadmeTests: XCTestCase {
         _ = try await Dispatcher().dispatch(ProbeDispatch().pendingJob(count: 3), on: queue)
         var options = WorkerOptions()
         options.stopWhenEmpty = true
+        options.memory = 0  // no --memory limit: the test process's RSS is not this worker's
         let worker = Worker(queue: queue, registry: host.registry, options: options)
         let exit = await worker.run()
         await host.shutdown()
