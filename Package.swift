@@ -122,7 +122,8 @@ let package = Package(
         // Test-only helpers: where the test services are, how to run PHP, where fixtures live.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // A fresh Spark database on either backend and the rows read back in `expected-rows.json`'s shape.
-        .target(name: "SparkTestSupport", dependencies: ["Spark", "Database", "PHPFormats", "TestSupport"],
+        .target(name: "SparkTestSupport", dependencies: ["Spark", "Database", "PHPFormats", "TestSupport",
+                                                       .product(name: "Logging", package: "swift-log")],
                 path: "Tests/SparkTestSupport", swiftSettings: strict),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"], swiftSettings: strict),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "TestSupport"], swiftSettings: strict),

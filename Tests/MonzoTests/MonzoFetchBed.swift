@@ -12,34 +12,6 @@ import SparkTestSupport
 import Synchronization
 import TestSupport
 
-/// Every log line a job wrote, at trace level, to search for secrets.
-final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        var logger = Logger(label: "shuttle.test.monzo") { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            let line = "\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
-            capture.lines.withLock { $0.append(line) }
-        }
-    }
-}
-
 /// The fetch jobs' world: a Spark database (PostgreSQL or SQLite) whose Monzo group holds the fake's tokens,
 /// the fake Monzo over HTTPS, a real Redis queue `pull` under a fresh prefix, the app's `failed_jobs`, and
 /// a clock fixed on 2025-09-03 so the fixtures' transactions fall inside the 7-day window.
@@ -56,7 +28,7 @@ final class MonzoFetchBed: Sendable {
     let store: SparkStore
     let redis: RedisConnection
     let queue: RedisQueue
-    let logs = LogCapture()
+    let logs = LogCapture(label: "shuttle.test.monzo")
     let failer: DatabaseUuidFailedJobProvider
     let chunkSize: Int
     /// The queue's Redis key prefix (PHP's `REDIS_PREFIX`).
